@@ -1,0 +1,34 @@
+"""Exception classes of multigap.
+
+Every error says what was wrong and what to change: the field, the value and the rule.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "MultigapError",
+    "ModelError",
+    "BandStructureError",
+    "ConvergenceError",
+    "InputError",
+]
+
+
+class MultigapError(Exception):
+    """Base class of every error raised on purpose by multigap."""
+
+
+class ModelError(MultigapError, ValueError):
+    """A model parameter (or model file) is missing, misspelt, of the wrong type or unphysical."""
+
+
+class BandStructureError(MultigapError, RuntimeError):
+    """The band structure could not be computed for this model (e.g. overflow, missing bands)."""
+
+
+class ConvergenceError(MultigapError, RuntimeError):
+    """An iterative solver did not converge; the message gives the residual and iterations."""
+
+
+class InputError(MultigapError, ValueError):
+    """A call argument (η, g, grid, file) is invalid; the message names it and the rule."""
