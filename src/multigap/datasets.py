@@ -1,0 +1,338 @@
+"""Labelled results: Model -> :class:`xarray.Dataset` for every tabulated quantity.
+
+This is the layer between the physics core (``bands``, ``dos``, ``overlap``, …) and the outside
+world (``io``, ``figures``, ``cli``).  Each function computes one family of results for a model
+and returns a Dataset in which
+
+* every variable and coordinate has ``attrs["units"]`` and ``attrs["long_name"]``;
+* ``ds.attrs["model_toml"]`` is the fully resolved model (:func:`multigap.model.dumps_model`),
+  ``ds.attrs["model_name"]`` its name, ``ds.attrs["multigap_version"]`` the package version —
+  so :func:`multigap.io.model_from_dataset` can rebuild the model and recompute the result.
+
+Datasets comparing several models (:func:`cutoff_dataset`) have a ``model`` dimension and store
+the models as ``model_toml_0``, ``model_toml_1``, … in the same order.
+
+The core modules never import this one.  Units: nm, 1/nm, meV, K, m_e (SPEC.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import xarray as xr
+from numpy.typing import ArrayLike
+
+from . import __version__
+from .bands import KronigPenneyBands, band_structure, lifshitz_scale
+from .errors import InputError
+from .model import Model, dumps_model
+
+__all__ = [
+    "DEFAULT_FERMI_ETAS",
+    "bands_dataset",
+    "cutoff_dataset",
+    "dos_dataset",
+    "fermi_surface_dataset",
+    "model_attrs",
+    "overlap_dataset",
+]
+
+#: The three Lifshitz parameters of the Fermi-surface panels of paper Fig. 3: below the band
+#: edge (η₁ < 0, no pocket), inside the 2D pocket regime (0 < η₂ < 1) and past the neck opening
+#: (η₃ > 1, open 1D-like surface).
+DEFAULT_FERMI_ETAS: tuple[float, float, float] = (-0.5, 0.5, 1.5)
+
+UNIT_SYSTEM = "lengths nm, wave numbers 1/nm, energies meV, temperatures K, masses m_e"
+
+
+def model_attrs(model: Model) -> dict[str, str | int]:
+    """Dataset attributes that identify a single-model result (resolved TOML and version)."""
+    return {
+        "model_name": model.name,
+        "model_toml": dumps_model(model),
+        "active_band": int(model.active_band),
+        "multigap_version": __version__,
+        "unit_system": UNIT_SYSTEM,
+    }
+
+
+def _var(
+    dims: str | tuple[str, ...], data: ArrayLike, units: str, long_name: str, **extra: str
+) -> xr.Variable:
+    return xr.Variable(dims, np.asarray(data), attrs={"units": units, "long_name": long_name, **extra})
+
+
+def _band_coord(n_bands: int) -> xr.Variable:
+    return _var("band", np.arange(1, n_bands + 1), "1", "subband index n (1-based)")
+
+
+def _scale_vars(bands: KronigPenneyBands, model: Model) -> dict[str, xr.Variable]:
+    e_l, width = lifshitz_scale(bands, model.active_band)
+    return {
+        "E_L": _var((), e_l, "meV", f"band edge E_L = min_q E_{model.active_band}(q) of the active band"),
+        "dE": _var((), width, "meV", f"transverse dispersion dE = max - min of E_{model.active_band}(q)"),
+        "period": _var((), bands.period, "nm", "superlattice period d = sum of layer thicknesses"),
+    }
+
+
+def _as_1d(name: str, values: ArrayLike) -> np.ndarray:
+    arr = np.atleast_1d(np.asarray(values, dtype=float))
+    if arr.ndim != 1 or arr.size == 0:
+        raise InputError(f"{name} = {values!r}: must be a non-empty 1-D sequence of numbers")
+    if not np.all(np.isfinite(arr)):
+        raise InputError(f"{name}: contains non-finite values")
+    return arr
+
+
+def bands_dataset(model: Model, n_q: int = 201) -> xr.Dataset:
+    """Exact subbands E_n(q) on a uniform grid of the first Brillouin zone.
+
+    Parameters
+    ----------
+    model : Model
+        The superlattice (and ``model.n_bands``, ``model.active_band``).
+    n_q : int
+        Number of q points, uniform on [−π/d, π/d] with both ends (>= 2).
+
+    Returns
+    -------
+    xarray.Dataset
+        Coordinates ``band`` (1 … n), ``q`` (1/nm), ``edge`` ("min", "max"); variables
+        ``energy(band, q)`` (meV), ``band_edges(band, edge)`` (meV), scalars ``E_L`` and ``dE``
+        (meV, active band) and ``period`` (nm).
+    """
+    if isinstance(n_q, bool) or not isinstance(n_q, (int, np.integer)) or n_q < 2:
+        raise InputError(f"n_q = {n_q!r}: must be an integer >= 2")
+    bands = band_structure(model)
+    q_max = np.pi / bands.period
+    q = np.linspace(-q_max, q_max, int(n_q))
+    ds = xr.Dataset(
+        {
+            "energy": _var(("band", "q"), bands.energies(q), "meV", "subband energy E_n(q)"),
+            "band_edges": _var(("band", "edge"), bands.band_edges, "meV", "band minimum and maximum over q"),
+            **_scale_vars(bands, model),
+        },
+        coords={
+            "band": _band_coord(bands.n_bands),
+            "q": _var("q", q, "1/nm", "Bloch wave number q = k_z in the first Brillouin zone"),
+            "edge": _var("edge", np.array(["min", "max"]), "1", "band edge"),
+        },
+        attrs={**model_attrs(model), "title": f"Subbands E_n(q) of model {model.name}"},
+    )
+    return ds
+
+
+def dos_dataset(model: Model, eta: ArrayLike) -> xr.Dataset:
+    """Partial and total density of states (relative to N₀ = m_x/(2πħ²)) against η.
+
+    Parameters
+    ----------
+    model : Model
+        The model; its active band defines E_L, ΔE and η = (μ − E_L)/ΔE.
+    eta : array_like
+        Lifshitz parameters η (dimensionless), 1-D.
+
+    Returns
+    -------
+    xarray.Dataset
+        Coordinates ``eta``, ``band``; variables ``dos_partial(band, eta)`` and ``dos_total(eta)``
+        (both N/N₀, dimensionless, per spin), ``energy(eta)`` = μ(η) (meV), scalars ``E_L``, ``dE``,
+        ``period`` and the Lifshitz points of the active band as attributes ``lifshitz_*``.
+    """
+    from . import dos
+
+    eta = _as_1d("eta", eta)
+    bands = band_structure(model)
+    partial, total = dos.dos_vs_eta(bands, model.active_band, eta)
+    mu = dos.eta_to_mu(bands, model.active_band, eta)
+    points = dos.lifshitz_points(bands, model.active_band)
+    attrs: dict[str, str | int | float] = {
+        **model_attrs(model),
+        "title": f"Density of states of model {model.name} against the Lifshitz parameter",
+    }
+    for key, value in points.items():
+        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+            attrs[f"lifshitz_{key}"] = float(value)
+    return xr.Dataset(
+        {
+            "dos_partial": _var(
+                ("band", "eta"), partial, "1", "partial density of states N_n(mu)/N_0 per spin"
+            ),
+            "dos_total": _var("eta", total, "1", "total density of states N(mu)/N_0 per spin"),
+            "energy": _var("eta", mu, "meV", "chemical potential mu = E_L + eta dE"),
+            **_scale_vars(bands, model),
+        },
+        coords={
+            "eta": _var("eta", eta, "1", "Lifshitz parameter eta = (mu - E_L)/dE"),
+            "band": _band_coord(bands.n_bands),
+        },
+        attrs=attrs,
+    )
+
+
+def fermi_surface_dataset(
+    model: Model, etas: ArrayLike = DEFAULT_FERMI_ETAS, n_points: int = 200
+) -> xr.Dataset:
+    """Fermi-surface contours ε_n(k_x, q) = μ(η) in the (k_x, q) plane at a few η.
+
+    Contours are stored as segments padded with NaN to a common length (NaN also separates
+    nothing else: each segment is one connected piece of one band's Fermi surface).
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    etas : array_like
+        Lifshitz parameters η (dimensionless); default (−0.5, 0.5, 1.5).
+    n_points : int
+        Points per contour segment requested from :func:`multigap.dos.fermi_surface`.
+
+    Returns
+    -------
+    xarray.Dataset
+        Coordinates ``eta``, ``segment``, ``point``; variables ``kx(eta, segment, point)`` and
+        ``kz(eta, segment, point)`` (1/nm, NaN-padded), ``segment_band(eta, segment)`` (1-based
+        band of each segment, 0 for padding), ``energy(eta)`` = μ (meV), ``E_L``, ``dE``, ``period``.
+    """
+    from . import dos
+
+    etas = _as_1d("etas", etas)
+    bands = band_structure(model)
+    mu = np.atleast_1d(dos.eta_to_mu(bands, model.active_band, etas)).astype(float)
+    per_eta = [dos.fermi_surface(bands, float(m), n_points=n_points) for m in mu]
+    n_seg = max([len(s) for s in per_eta] + [1])
+    n_pt = max([len(np.atleast_1d(kx)) for segs in per_eta for _, kx, _ in segs] + [1])
+    kx = np.full((etas.size, n_seg, n_pt), np.nan)
+    kz = np.full((etas.size, n_seg, n_pt), np.nan)
+    seg_band = np.zeros((etas.size, n_seg), dtype=np.int64)
+    for i, segs in enumerate(per_eta):
+        for j, (band, sx, sq) in enumerate(segs):
+            sx = np.atleast_1d(np.asarray(sx, dtype=float))
+            sq = np.atleast_1d(np.asarray(sq, dtype=float))
+            kx[i, j, : sx.size] = sx
+            kz[i, j, : sq.size] = sq
+            seg_band[i, j] = int(band) + 1  # dos.fermi_surface returns 0-based band indices
+    return xr.Dataset(
+        {
+            "kx": _var(("eta", "segment", "point"), kx, "1/nm", "Fermi contour k_x (NaN-padded)"),
+            "kz": _var(("eta", "segment", "point"), kz, "1/nm", "Fermi contour q = k_z (NaN-padded)"),
+            "segment_band": _var(
+                ("eta", "segment"), seg_band, "1", "subband index n of each segment (0: padding)"
+            ),
+            "energy": _var("eta", mu, "meV", "chemical potential mu = E_L + eta dE"),
+            **_scale_vars(bands, model),
+        },
+        coords={
+            "eta": _var("eta", etas, "1", "Lifshitz parameter eta = (mu - E_L)/dE"),
+            "segment": _var("segment", np.arange(n_seg), "1", "contour segment"),
+            "point": _var("point", np.arange(n_pt), "1", "point along a segment"),
+        },
+        attrs={**model_attrs(model), "title": f"Fermi surfaces of model {model.name}"},
+    )
+
+
+def overlap_dataset(model: Model, n_q: int = 101) -> xr.Dataset:
+    """Pair-overlap integrals Ĩ^{nn'}(q, q') on a q grid and their Brillouin-zone averages.
+
+    Parameters
+    ----------
+    model : Model
+        The model (its ``numerics.n_z`` sets the z quadrature).
+    n_q : int
+        Points of the uniform q grid on [−π/d, π/d] (both ends) for ``overlap``, and the number
+        of q points passed to :func:`multigap.overlap.mean_overlap_matrix` for ``mean_overlap``.
+
+    Returns
+    -------
+    xarray.Dataset
+        Coordinates ``band``, ``band2`` (n, n′ = 1 …), ``q``, ``q2`` (1/nm); variables
+        ``overlap(band, band2, q, q2)`` and ``mean_overlap(band, band2)`` (dimensionless; 1 for a
+        vanishing superlattice potential), plus ``E_L``, ``dE``, ``period``.
+    """
+    from . import overlap
+
+    if isinstance(n_q, bool) or not isinstance(n_q, (int, np.integer)) or n_q < 2:
+        raise InputError(f"n_q = {n_q!r}: must be an integer >= 2")
+    bands = band_structure(model)
+    q_max = np.pi / bands.period
+    q = np.linspace(-q_max, q_max, int(n_q))
+    tensor = overlap.overlap_tensor(bands, q)
+    mean = overlap.mean_overlap_matrix(bands, int(n_q))
+    return xr.Dataset(
+        {
+            "overlap": _var(
+                ("band", "band2", "q", "q2"),
+                tensor,
+                "1",
+                "pair overlap I^{nn'}(q,q') = (1/d) int |psi_nq|^2 |psi_n'q'|^2 dz",
+            ),
+            "mean_overlap": _var(
+                ("band", "band2"), mean, "1", "Brillouin-zone average of I^{nn'}(q,q') over q and q'"
+            ),
+            **_scale_vars(bands, model),
+        },
+        coords={
+            "band": _band_coord(bands.n_bands),
+            "band2": _var("band2", np.arange(1, bands.n_bands + 1), "1", "subband index n' (1-based)"),
+            "q": _var("q", q, "1/nm", "Bloch wave number q = k_z"),
+            "q2": _var("q2", q, "1/nm", "Bloch wave number q' = k_z'"),
+        },
+        attrs={**model_attrs(model), "title": f"Pair-overlap integrals of model {model.name}"},
+    )
+
+
+def cutoff_dataset(models: Sequence[Model], g: ArrayLike) -> xr.Dataset:
+    """Migdal-softened pairing cutoff ω̃₀ against the active-band coupling g, for several models.
+
+    For each model and each g the active band's coupling is set to g (:meth:`Model.with_g`) and
+    the cutoff the solvers use is reported: ω̃₀ = ω₀ √(1 − 2 max_n g_nn) (paper eq. 1,
+    :func:`multigap.model.omega_tilde`); with the presets' g₁₁ = g₂₂ = 0.10 it is flat for
+    g < 0.10.  Without softening ω̃₀ = ω₀.
+
+    Parameters
+    ----------
+    models : sequence of Model
+        Models to compare (e.g. the presets A and B).
+    g : array_like
+        Active-band couplings (dimensionless); with softening max g_nn must stay < 0.5.
+
+    Returns
+    -------
+    xarray.Dataset
+        Coordinates ``model`` (names) and ``g``; variables ``omega_tilde(model, g)``, ``omega0(model)``
+        and ``dE(model)`` (active-band width, for comparison), all meV.  The models are stored as
+        ``attrs["model_toml_<i>"]``.
+
+    Raises
+    ------
+    ModelError
+        If some g makes max g_nn >= 0.5 with softening on.
+    """
+    models = list(models)
+    if not models:
+        raise InputError("models = []: give at least one model")
+    g = _as_1d("g", g)
+    omega = np.array([[m.with_g(float(gi)).pairing.omega for gi in g] for m in models])
+    widths = [lifshitz_scale(band_structure(m), m.active_band)[1] for m in models]
+    attrs: dict[str, str | int] = {
+        "title": "Migdal-softened phonon cutoff against the active-band coupling g",
+        "multigap_version": __version__,
+        "unit_system": UNIT_SYSTEM,
+    }
+    for i, m in enumerate(models):
+        attrs[f"model_toml_{i}"] = dumps_model(m)
+    return xr.Dataset(
+        {
+            "omega_tilde": _var(
+                ("model", "g"), omega, "meV", "softened phonon cutoff omega~_0 = omega_0 sqrt(1 - 2 max g_nn)"
+            ),
+            "omega0": _var("model", [m.pairing.omega0 for m in models], "meV", "bare phonon energy omega_0"),
+            "dE": _var("model", widths, "meV", "active-band transverse dispersion dE"),
+        },
+        coords={
+            "model": _var("model", np.array([m.name for m in models]), "1", "model name"),
+            "g": _var("g", g, "1", "active-band intraband coupling g = g_aa"),
+        },
+        attrs=attrs,
+    )
