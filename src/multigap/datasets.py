@@ -301,7 +301,8 @@ def cutoff_dataset(models: Sequence[Model], g: ArrayLike) -> xr.Dataset:
     -------
     xarray.Dataset
         Coordinates ``model`` (names) and ``g``; variables ``omega_tilde(model, g)``, ``omega0(model)``
-        and ``dE(model)`` (active-band width, for comparison), all meV.  The models are stored as
+        and ``dE(model)`` (active-band width, for comparison), all meV; ``g_others(model)``, the
+        largest intraband coupling of the other bands (dimensionless).  The models are stored as
         ``attrs["model_toml_<i>"]``.
 
     Raises
@@ -329,6 +330,15 @@ def cutoff_dataset(models: Sequence[Model], g: ArrayLike) -> xr.Dataset:
             ),
             "omega0": _var("model", [m.pairing.omega0 for m in models], "meV", "bare phonon energy omega_0"),
             "dE": _var("model", widths, "meV", "active-band transverse dispersion dE"),
+            "g_others": _var(
+                "model",
+                [
+                    max([m.pairing.g[k][k] for k in range(m.n_bands) if k != m.active_band - 1] + [0.0])
+                    for m in models
+                ],
+                "1",
+                "largest intraband coupling of the other bands (omega~_0 is flat below it)",
+            ),
         },
         coords={
             "model": _var("model", np.array([m.name for m in models]), "1", "model name"),

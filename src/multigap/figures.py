@@ -1,0 +1,420 @@
+"""Figures: one function per figure, Dataset(s) in, :class:`matplotlib.figure.Figure` out.
+
+No pyplot and no global state: each function builds its own ``Figure`` and returns it; save it
+with :func:`save_figure` (Agg canvas), or show it in a notebook by evaluating it.  The inputs
+are the Datasets of :mod:`multigap.datasets` (fresh or read back from NetCDF), so a figure can
+be redrawn from files without recomputing anything.
+
+Colours are consistent across figures: subband n always has ``BAND_COLORS[n]`` (1 blue,
+2 orange, 3 red, as in the paper's Fig. 3), model A blue and model B red (paper's Fig. 4), the
+total DOS black.
+
+=====================  =====================================================================
+function               figure
+=====================  =====================================================================
+band_structure_figure  subbands E_n(q), one panel per band, E_L and E_L + ΔE marked
+dos_figure             paper Fig. 3: total/partial DOS vs η per model, Fermi surfaces at η₁₋₃
+cutoff_figure          paper Fig. 4: softened cutoff ω̃₀ vs g per model
+overlap_figure         paper Fig. 5: BZ-averaged Ĩ^{nn'} bars and Ĩ^{nn'}(q, q′) vs q
+=====================  =====================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .errors import InputError
+
+__all__ = [
+    "BAND_COLORS",
+    "MODEL_COLORS",
+    "band_color",
+    "band_structure_figure",
+    "cutoff_figure",
+    "dos_figure",
+    "model_color",
+    "overlap_figure",
+    "save_figure",
+]
+
+#: Colour of subband n (1-based), shared by every figure.
+BAND_COLORS: dict[int, str] = {
+    1: "tab:blue",
+    2: "tab:orange",
+    3: "tab:red",
+    4: "tab:green",
+    5: "tab:purple",
+    6: "tab:brown",
+}
+#: Colour of the paper's models (others cycle through the remaining palette).
+MODEL_COLORS: dict[str, str] = {"A": "tab:blue", "B": "tab:red"}
+_OTHER_MODEL_COLORS = ("tab:green", "tab:purple", "tab:brown", "tab:olive", "tab:cyan")
+_PAIR_COLORS = ("tab:blue", "tab:cyan", "tab:purple", "tab:orange", "tab:olive", "tab:red", "tab:green")
+_REF_STYLE = {"color": "0.45", "lw": 0.9, "ls": ":"}
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def band_color(n: int) -> str:
+    """Colour of the (1-based) subband ``n``."""
+    return BAND_COLORS.get(int(n), f"C{(int(n) - 1) % 10}")
+
+
+def model_color(name: str, index: int = 0) -> str:
+    """Colour of a model: A blue, B red, others from a fixed cycle by position ``index``."""
+    return MODEL_COLORS.get(name, _OTHER_MODEL_COLORS[index % len(_OTHER_MODEL_COLORS)])
+
+
+def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> Path:
+    """Render a Figure to a file with the Agg canvas (PNG, PDF or SVG by suffix).
+
+    Parameters
+    ----------
+    fig : Figure
+        A figure from this module.
+    path : str or Path
+        Output file; parent folders are created.
+    dpi : int
+        Resolution for raster formats, dots per inch.
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        FigureCanvasAgg(fig)
+        fig.savefig(p, dpi=dpi)
+    except OSError as exc:
+        raise InputError(f"plot file {str(p)!r}: cannot be written ({exc.strerror or exc})") from None
+    return p
+
+
+def _require(ds: xr.Dataset, names: Sequence[str], what: str) -> None:
+    missing = [n for n in names if n not in ds.variables]
+    if missing:
+        raise InputError(f"{what}: dataset lacks {missing}; make it with multigap.datasets")
+
+
+def _model_label(ds: xr.Dataset) -> str:
+    return str(ds.attrs.get("model_name", "?"))
+
+
+# --------------------------------------------------------------------------- band structure
+def band_structure_figure(ds: xr.Dataset) -> Figure:
+    """Subbands E_n(q) over the first Brillouin zone, one panel per band (highest on top).
+
+    The bands of the paper's models are hundreds of meV apart and only 4–274 meV wide, so each
+    band gets its own energy axis.  The active band's panel marks E_L (type-I Lifshitz point,
+    η = 0) and E_L + ΔE (neck opening, η = 1).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        From :func:`multigap.datasets.bands_dataset`.
+
+    Returns
+    -------
+    Figure
+        One Axes per band, each with one line E_n(q); the active band's Axes also has two
+        horizontal reference lines.
+    """
+    _require(ds, ["energy", "E_L", "dE"], "band_structure_figure")
+    bands = [int(b) for b in ds["band"].values]
+    active = int(ds.attrs.get("active_band", bands[-1]))
+    fig = Figure(figsize=(5.2, 1.5 + 1.6 * len(bands)), layout="constrained")
+    axes = fig.subplots(len(bands), 1, sharex=True, squeeze=False)[:, 0]
+    q = ds["q"].values
+    e_l, de = float(ds["E_L"]), float(ds["dE"])
+    for ax, n in zip(axes, reversed(bands), strict=True):
+        e = ds["energy"].sel(band=n).values
+        width = float(e.max() - e.min())
+        ax.plot(q, e, color=band_color(n), lw=1.8)
+        ax.set_title(f"band {n}: width {width:.3g} meV", fontsize=9, loc="left")
+        if n == active:
+            for y, text in ((e_l, r"$E_L$ ($\eta=0$)"), (e_l + de, r"$E_L+\Delta E$ ($\eta=1$)")):
+                ax.axhline(y, **_REF_STYLE)
+                k = int(np.argmax(np.abs(e - y)))  # label where the curve is farthest from the line
+                above = y < e_l + 0.5 * de
+                ha = "left" if k < 0.2 * q.size else "right" if k > 0.8 * q.size else "center"
+                ax.annotate(
+                    text,
+                    xy=(q[k], y),
+                    xytext=({"left": 4, "right": -4, "center": 0}[ha], 3 if above else -3),
+                    textcoords="offset points",
+                    ha=ha,
+                    va="bottom" if above else "top",
+                    fontsize=8,
+                    color="0.3",
+                )
+            pad = 0.12 * de
+            ax.set_ylim(e_l - pad, e_l + de + pad)
+        else:
+            pad = 0.15 * max(width, 1e-9)
+            ax.set_ylim(e.min() - pad, e.max() + pad)
+        ax.set_ylabel(f"$E_{n}$ (meV)")
+        ax.grid(alpha=0.25)
+    axes[-1].set_xlim(q[0], q[-1])
+    axes[-1].set_xlabel(r"$q = k_z$ (1/nm)")
+    fig.suptitle(
+        f"Model {_model_label(ds)}: subbands (active band {active}, "
+        rf"$E_L$ = {e_l:.1f} meV, $\Delta E$ = {de:.1f} meV)",
+        fontsize=10,
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------- Fig. 3 (DOS)
+def _dos_panel(ax: Axes, ds: xr.Dataset, fermi_etas: Sequence[float]) -> None:
+    eta = ds["eta"].values
+    active = int(ds.attrs.get("active_band", int(ds["band"].values[-1])))
+    ax.plot(eta, ds["dos_total"].values, color="black", lw=2.2, label="total")
+    for n in ds["band"].values:
+        ls = "-" if int(n) == active else "--"
+        ax.plot(
+            eta,
+            ds["dos_partial"].sel(band=n).values,
+            color=band_color(int(n)),
+            lw=1.4,
+            ls=ls,
+            label=f"band {int(n)}",
+        )
+    for x, text in ((0.0, "I"), (1.0, "II")):
+        ax.axvline(x, **_REF_STYLE)
+        ax.text(x, 1.0, f" {text}", transform=ax.get_xaxis_transform(), va="top", ha="left", color="0.3")
+    for i, x in enumerate(fermi_etas):
+        ax.annotate(
+            f"η{str(i + 1).translate(_SUBSCRIPT)}",
+            xy=(x, 0.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+            arrowprops={"arrowstyle": "-|>", "color": "0.3", "lw": 0.8},
+            color="0.3",
+        )
+    ax.set_xlim(eta[0], eta[-1])
+    ax.set_ylim(0.0, None)
+    ax.set_xlabel(r"Lifshitz parameter $\eta = (\mu - E_L)/\Delta E$")
+    ax.set_ylabel(r"DOS $N(\mu)/N_0$ (per spin)")
+    de = float(ds["dE"])
+    top = ax.secondary_xaxis("top", functions=(lambda x, de=de: x * de, lambda y, de=de: y / de))
+    top.set_xlabel(r"$\mu - E_L$ (meV)", fontsize=9)
+    top.tick_params(labelsize=8)
+    ax.set_title(f"Model {_model_label(ds)}" + rf" ($\Delta E$ = {de:.0f} meV)", fontsize=10)
+    ax.legend(loc="upper right", fontsize=8, frameon=False, bbox_to_anchor=(1.0, 0.93))
+    ax.grid(alpha=0.25)
+
+
+def _fermi_panel(ax: Axes, fs: xr.Dataset, i: int, k_max: float) -> None:
+    q_max = np.pi / float(fs["period"])
+    seen = set()
+    for j in fs["segment"].values:
+        n = int(fs["segment_band"].values[i, j])
+        if n == 0:
+            continue
+        kx = fs["kx"].values[i, j]
+        kz = fs["kz"].values[i, j]
+        ax.plot(
+            kx,
+            kz,
+            color=band_color(n),
+            lw=2.0 if n == int(fs.attrs.get("active_band", 0)) else 1.2,
+            label=f"band {n}" if n not in seen else None,
+        )
+        seen.add(n)
+    eta = float(fs["eta"].values[i])
+    label = f"η{str(i + 1).translate(_SUBSCRIPT)}"
+    ax.set_title(f"{_model_label(fs)}: {label} = {eta:g}", fontsize=9)
+    ax.set_xlim(-k_max, k_max)
+    ax.set_ylim(-q_max, q_max)
+    ax.axhline(0.0, color="0.85", lw=0.6, zorder=0)
+    ax.axvline(0.0, color="0.85", lw=0.6, zorder=0)
+    ax.set_xlabel(r"$k_x$ (1/nm)", fontsize=9)
+    ax.tick_params(labelsize=8)
+
+
+def dos_figure(
+    dos: xr.Dataset | Sequence[xr.Dataset],
+    fermi: xr.Dataset | Sequence[xr.Dataset] | None = None,
+) -> Figure:
+    """Paper Fig. 3: total and partial DOS against η, and Fermi surfaces at η₁, η₂, η₃.
+
+    One column per model.  Bottom row: total DOS (thick black) and the partial DOS of each
+    subband (active band solid, the others dashed) relative to N₀ = m_x/(2πħ²), against
+    η = (μ − E_L)/ΔE (bottom axis) and μ − E_L in meV (top axis); dotted lines at the Lifshitz
+    points η = 0 (I: a new pocket appears) and η = 1 (II: the pocket's neck opens, van Hove
+    peak); arrows mark the η of the Fermi-surface panels.  Top row (if ``fermi`` is given): the
+    Fermi contours ε_n(k_x, q) = μ in the (k_x, q) plane at each η of the Fermi dataset.
+
+    Parameters
+    ----------
+    dos : Dataset or sequence of Dataset
+        From :func:`multigap.datasets.dos_dataset`, one per model.
+    fermi : Dataset or sequence of Dataset, optional
+        From :func:`multigap.datasets.fermi_surface_dataset`, one per model, in the same order.
+
+    Returns
+    -------
+    Figure
+        Per model: one DOS Axes with (n_bands + 1) data lines plus 2 vertical reference lines,
+        and, with ``fermi``, one Axes per Fermi η.
+    """
+    dos_list = [dos] if isinstance(dos, xr.Dataset) else list(dos)
+    if fermi is None:
+        fermi_list: list[xr.Dataset] = []
+    else:
+        fermi_list = [fermi] if isinstance(fermi, xr.Dataset) else list(fermi)
+    if not dos_list:
+        raise InputError("dos_figure: give at least one DOS dataset")
+    if fermi_list and len(fermi_list) != len(dos_list):
+        raise InputError(
+            f"dos_figure: {len(fermi_list)} Fermi datasets for {len(dos_list)} DOS datasets; "
+            "give one per model"
+        )
+    for d in dos_list:
+        _require(d, ["dos_partial", "dos_total", "dE"], "dos_figure")
+    for f in fermi_list:
+        _require(f, ["kx", "kz", "segment_band", "period"], "dos_figure")
+    n_models = len(dos_list)
+    n_eta = max((f.sizes["eta"] for f in fermi_list), default=0)
+    fig = Figure(figsize=(4.9 * n_models, 6.6 if fermi_list else 3.9), layout="constrained")
+    if fermi_list:
+        grid = fig.add_gridspec(2, n_models * n_eta, height_ratios=[1.0, 1.35])
+    else:
+        grid = fig.add_gridspec(1, n_models)
+    k_max = 1.05 * max(
+        (float(np.nanmax(np.abs(f["kx"].values))) for f in fermi_list if np.isfinite(f["kx"].values).any()),
+        default=1.0,
+    )
+    for m, d in enumerate(dos_list):
+        fermi_etas: Sequence[float] = ()
+        if fermi_list:
+            f = fermi_list[m]
+            fermi_etas = [float(x) for x in f["eta"].values]
+            first = None
+            for i in range(f.sizes["eta"]):
+                ax = fig.add_subplot(grid[0, m * n_eta + i], sharey=first)
+                _fermi_panel(ax, f, i, k_max)
+                if first is None:
+                    first = ax
+                    ax.set_ylabel(r"$q = k_z$ (1/nm)", fontsize=9)
+                else:
+                    ax.tick_params(labelleft=False)
+            first.legend(loc="lower left", fontsize=7, frameon=True, framealpha=0.85, handlelength=1.2)
+            ax_dos = fig.add_subplot(grid[1, m * n_eta : (m + 1) * n_eta])
+        else:
+            ax_dos = fig.add_subplot(grid[0, m])
+        _dos_panel(ax_dos, d, fermi_etas)
+    return fig
+
+
+# --------------------------------------------------------------------------- Fig. 4 (cutoff)
+def cutoff_figure(ds: xr.Dataset) -> Figure:
+    """Paper Fig. 4: the Migdal-softened cutoff ω̃₀ = ω₀ √(1 − 2 max g_nn) against g.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        From :func:`multigap.datasets.cutoff_dataset`.
+
+    Returns
+    -------
+    Figure
+        One Axes with one solid line per model (ω̃₀) and one dotted line per model at its ΔE.
+    """
+    _require(ds, ["omega_tilde", "omega0", "dE"], "cutoff_figure")
+    fig = Figure(figsize=(5.2, 3.8), layout="constrained")
+    ax = fig.add_subplot()
+    g = ds["g"].values
+    for i, name in enumerate(ds["model"].values):
+        c = model_color(str(name), i)
+        row = ds.isel(model=i)
+        ax.plot(
+            g,
+            row["omega_tilde"].values,
+            color=c,
+            lw=2.0,
+            label=rf"{name}: $\tilde\omega_0$, $\omega_0$ = {float(row['omega0']):.0f} meV",
+        )
+        ax.axhline(
+            float(row["dE"]),
+            color=c,
+            lw=1.0,
+            ls=":",
+            label=rf"{name}: $\Delta E$ = {float(row['dE']):.0f} meV",
+        )
+    g_floor = float(ds["g_others"].min()) if "g_others" in ds else 0.0
+    title = None
+    if g_floor > g[0]:
+        title = rf"flat for $g < {g_floor:g}$, where $\max_n g_{{nn}}$ = {g_floor:g} (other bands)"
+    ax.set_xlim(0.0, 0.5)
+    ax.set_ylim(0.0, None)
+    ax.set_xlabel(r"active-band coupling $g = g_{33}$")
+    ax.set_ylabel(r"cutoff $\tilde\omega_0$ (meV)")
+    ax.set_title(r"Migdal softening $\tilde\omega_0 = \omega_0\sqrt{1 - 2\,\max_n g_{nn}}$", fontsize=10)
+    ax.legend(fontsize=8, frameon=False, loc="lower left", title=title, title_fontsize=8)
+    ax.grid(alpha=0.25)
+    return fig
+
+
+# --------------------------------------------------------------------------- Fig. 5 (overlaps)
+def overlap_figure(ds: xr.Dataset, q_fixed: float = 0.0) -> Figure:
+    """Paper Fig. 5: BZ-averaged overlap matrix (bars) and Ĩ^{nn'}(q, q′) against q at fixed q′.
+
+    Left: one bar per pair n ≤ n′, labelled "11", "12", …, height the Brillouin-zone average
+    of Ĩ^{nn'}.  Right: Ĩ^{nn'}(q, q′) against q for q′ = ``q_fixed`` (the nearest grid point),
+    same colours.  The dotted line at 1 is the value without a superlattice potential (V → 0).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        From :func:`multigap.datasets.overlap_dataset`.
+    q_fixed : float
+        The fixed q′, 1/nm (default 0, the zone centre).
+
+    Returns
+    -------
+    Figure
+        Two Axes: n(n+1)/2 bars; n(n+1)/2 curves plus one reference line.
+    """
+    _require(ds, ["overlap", "mean_overlap"], "overlap_figure")
+    bands = [int(b) for b in ds["band"].values]
+    pairs = [(a, b) for a in bands for b in bands if a <= b]
+    colors = {p: _PAIR_COLORS[k % len(_PAIR_COLORS)] for k, p in enumerate(pairs)}
+    fig = Figure(figsize=(9.0, 3.8), layout="constrained")
+    ax_bar, ax_q = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.4]})
+    labels = [f"{a}{b}" for a, b in pairs]
+    heights = [float(ds["mean_overlap"].sel(band=a, band2=b)) for a, b in pairs]
+    bars = ax_bar.bar(labels, heights, color=[colors[p] for p in pairs], edgecolor="black", lw=0.6)
+    ax_bar.bar_label(bars, fmt="%.3f", fontsize=7, padding=2)
+    ax_bar.axhline(1.0, **_REF_STYLE)
+    ax_bar.set_xlabel(r"band pair $nn'$")
+    ax_bar.set_ylabel(r"BZ average of $\tilde I^{nn'}(q,q')$")
+    ax_bar.set_ylim(0.0, 1.12 * max([*heights, 1.0]))
+    ax_bar.set_title("intraband (nn) and interband (nn') overlaps", fontsize=10)
+    q2 = ds["q2"].values
+    j = int(np.argmin(np.abs(q2 - q_fixed)))
+    q = ds["q"].values
+    for a, b in pairs:
+        ax_q.plot(
+            q, ds["overlap"].sel(band=a, band2=b).values[:, j], color=colors[(a, b)], lw=1.6, label=f"{a}{b}"
+        )
+    ax_q.axhline(1.0, label=r"$V \to 0$", **_REF_STYLE)
+    ax_q.set_xlim(q[0], q[-1])
+    ax_q.set_xlabel(r"$q = k_z$ (1/nm)")
+    ax_q.set_ylabel(rf"$\tilde I^{{nn'}}(q, q'={q2[j]:.2f}\,\mathrm{{nm}}^{{-1}})$")
+    ax_q.set_title(rf"$\tilde I^{{nn'}}(q, q')$ at fixed $q'$ = {q2[j]:.2f} 1/nm", fontsize=10)
+    ax_q.legend(fontsize=8, frameon=False, ncol=2, title=r"$nn'$", title_fontsize=8)
+    ax_q.grid(alpha=0.25)
+    fig.suptitle(f"Model {_model_label(ds)}: pair-overlap (exchange) integrals", fontsize=11)
+    return fig
