@@ -1,0 +1,434 @@
+"""Command-line interface: a thin shell over the library (``multigap --help``).
+
+Every command resolves ``--model`` (a preset name or a TOML file) with :func:`resolve_model`,
+calls one function of :mod:`multigap.datasets`, and then, on request, prints JSON
+(``--json``), writes the Dataset as NetCDF4 (``--out FILE.nc``) and draws the figure
+(``--plot FILE.png``).  Errors raised on purpose by the package
+(:class:`multigap.errors.MultigapError`) end the command with a one-line message on stderr and
+exit status 2, never a traceback.
+
+New commands reuse the same pieces::
+
+    @main.command()
+    @model_option
+    @output_options
+    def tc(model_spec, as_json, out, plot):
+        model = resolve_model(model_spec)
+        ...
+        emit(ds, payload, as_json=as_json, out=out, plot=plot, figure=...)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import numpy as np
+import xarray as xr
+from matplotlib.figure import Figure
+
+from . import __version__
+from .errors import ModelError, MultigapError
+from .model import Model, dumps_model, load_model, model_to_dict
+from .presets import PRESETS, preset
+
+__all__ = [
+    "PackageError",
+    "emit",
+    "json_ready",
+    "main",
+    "model_option",
+    "output_options",
+    "resolve_model",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PackageError(click.ClickException):
+    """A :class:`MultigapError` shown as ``Error: <one line>`` on stderr, exit status 2."""
+
+    exit_code = 2
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(" ".join(str(error).split()) or type(error).__name__)
+
+
+class _Group(click.Group):
+    """Click group that turns package errors into :class:`PackageError` (no traceback)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MultigapError as exc:
+            raise PackageError(exc) from None
+
+
+def resolve_model(spec: str, g: float | None = None) -> Model:
+    """Turn a ``--model`` value into a :class:`~multigap.model.Model`.
+
+    Parameters
+    ----------
+    spec : str
+        A preset name (``"A"``, ``"B"``) or the path of a TOML model file.
+    g : float, optional
+        If given, the active band's intraband coupling g_aa (dimensionless) replaces the model's.
+
+    Raises
+    ------
+    ModelError
+        Unknown preset, unreadable file, or an invalid model (the message names the field).
+    """
+    if spec in PRESETS:
+        model = preset(spec)
+    else:
+        path = Path(spec)
+        if not path.exists() and path.suffix.lower() != ".toml" and len(path.parts) == 1:
+            raise ModelError(
+                f"--model {spec!r}: neither a preset ({', '.join(PRESETS)}) nor an existing TOML file"
+            )
+        model = load_model(path)
+    if g is not None:
+        model = model.with_g(g)
+    return model
+
+
+def model_option(func: F) -> F:
+    """Add ``--model A|B|FILE.toml`` (parameter ``model_spec``, default ``A``) to a command."""
+    return click.option(
+        "--model",
+        "model_spec",
+        default="A",
+        show_default=True,
+        metavar="A|B|FILE.toml",
+        help="Preset name or TOML model file (see `multigap model show A` for the schema).",
+    )(func)
+
+
+def output_options(func: F) -> F:
+    """Add ``--json``, ``--out FILE.nc`` and ``--plot FILE.png`` (``as_json``, ``out``, ``plot``)."""
+    func = click.option(
+        "--plot",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Draw the figure to this file (.png, .pdf or .svg).",
+    )(func)
+    func = click.option(
+        "--out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write the labelled results to this NetCDF4 file (.nc).",
+    )(func)
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")(
+        func
+    )
+
+
+def json_ready(value: Any) -> Any:
+    """Convert numpy scalars/arrays (and NaN, which JSON lacks, to null) into plain JSON data."""
+    if isinstance(value, Mapping):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, (np.ndarray, list, tuple)):
+        return [json_ready(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value)]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def emit(
+    ds: xr.Dataset,
+    payload: Mapping[str, Any],
+    *,
+    as_json: bool,
+    out: Path | None,
+    plot: Path | None,
+    figure: Callable[[], Figure] | None,
+    text: Callable[[], str],
+) -> None:
+    """Write ``--out``/``--plot`` files, then print JSON (``payload`` + ``files``) or ``text()``."""
+    from .figures import save_figure
+    from .io import write_dataset
+
+    files: dict[str, str] = {}
+    if out is not None:
+        files["netcdf"] = str(write_dataset(ds, out))
+    if plot is not None and figure is not None:
+        files["plot"] = str(save_figure(figure(), plot))
+    if as_json:
+        click.echo(json.dumps(json_ready({**payload, "files": files})))
+        return
+    click.echo(text())
+    for path in files.values():
+        click.echo(f"wrote {path}")
+
+
+def _model_payload(model: Model) -> dict[str, Any]:
+    return {"model_name": model.name, "model": model_to_dict(model), "multigap_version": __version__}
+
+
+def _parse_float_list(ctx: click.Context, param: click.Parameter, value: str | None) -> list[float] | None:
+    if value is None:
+        return None
+    try:
+        return [float(v) for v in value.split(",") if v.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give comma-separated numbers, e.g. -0.5,0.5,1.5") from None
+
+
+# ------------------------------------------------------------------------------------ commands
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="multigap")
+def main() -> None:
+    """multigap: multi-gap superconductivity in superlattices of quantum wires.
+
+    Units everywhere: lengths nm, wave numbers 1/nm, energies meV, temperatures K, masses m_e.
+    """
+
+
+@main.group()
+def model() -> None:
+    """Inspect model descriptions (presets A, B or TOML files)."""
+
+
+@model.command("show")
+@click.argument("spec", metavar="A|B|FILE.toml")
+def model_show(spec: str) -> None:
+    """Print the fully resolved model as TOML (save it, edit it, pass it back with --model)."""
+    click.echo(dumps_model(resolve_model(spec)), nl=False)
+
+
+@main.command()
+@model_option
+@click.option("--n-q", default=201, show_default=True, type=click.IntRange(min=2), help="q points in the BZ.")
+@output_options
+def bands(model_spec: str, n_q: int, as_json: bool, out: Path | None, plot: Path | None) -> None:
+    """Exact subbands E_n(q): band edges, E_L and ΔE of the active band."""
+    from .datasets import bands_dataset
+    from .figures import band_structure_figure
+
+    m = resolve_model(model_spec)
+    ds = bands_dataset(m, n_q=n_q)
+    edges = ds["band_edges"].values
+    payload = {
+        **_model_payload(m),
+        "active_band": m.active_band,
+        "period_nm": float(ds["period"]),
+        "E_L_meV": float(ds["E_L"]),
+        "dE_meV": float(ds["dE"]),
+        "band_edges_meV": edges,
+        "band_widths_meV": edges[:, 1] - edges[:, 0],
+        "q_inv_nm": ds["q"].values,
+        "energy_meV": ds["energy"].values,
+    }
+
+    def text() -> str:
+        lines = [
+            f"model {m.name}: {m.n_bands} bands, period d = {float(ds['period']):.6g} nm, "
+            f"active band {m.active_band}",
+            f"{'band':>4}  {'min (meV)':>12}  {'max (meV)':>12}  {'width (meV)':>12}",
+        ]
+        for n, (lo, hi) in zip(ds["band"].values, edges, strict=True):
+            lines.append(f"{int(n):>4}  {lo:12.4f}  {hi:12.4f}  {hi - lo:12.4f}")
+        lines.append(f"E_L = {float(ds['E_L']):.4f} meV, dE = {float(ds['dE']):.4f} meV")
+        return "\n".join(lines)
+
+    emit(
+        ds, payload, as_json=as_json, out=out, plot=plot, figure=lambda: band_structure_figure(ds), text=text
+    )
+
+
+@main.command(short_help="Density of states against the Lifshitz parameter η (paper Fig. 3).")
+@model_option
+@click.option("--eta-min", default=-1.0, show_default=True, help="Smallest Lifshitz parameter η.")
+@click.option("--eta-max", default=2.0, show_default=True, help="Largest Lifshitz parameter η.")
+@click.option(
+    "--n-eta", default=301, show_default=True, type=click.IntRange(min=2), help="Number of η values."
+)
+@click.option(
+    "--fermi-eta",
+    default="-0.5,0.5,1.5",
+    show_default=True,
+    callback=_parse_float_list,
+    help="η values of the Fermi-surface panels of --plot (comma-separated).",
+)
+@output_options
+def dos(
+    model_spec: str,
+    eta_min: float,
+    eta_max: float,
+    n_eta: int,
+    fermi_eta: list[float],
+    as_json: bool,
+    out: Path | None,
+    plot: Path | None,
+) -> None:
+    """Density of states (per spin, relative to N₀ = m_x/(2πħ²)) against η; paper Fig. 3."""
+    from .datasets import dos_dataset, fermi_surface_dataset
+    from .figures import dos_figure
+
+    if not eta_max > eta_min:
+        raise click.BadParameter(
+            f"--eta-max {eta_max} must exceed --eta-min {eta_min}", param_hint="--eta-max"
+        )
+    m = resolve_model(model_spec)
+    ds = dos_dataset(m, np.linspace(eta_min, eta_max, n_eta))
+    lifshitz = {k[len("lifshitz_") :]: v for k, v in ds.attrs.items() if k.startswith("lifshitz_")}
+    payload = {
+        **_model_payload(m),
+        "active_band": m.active_band,
+        "E_L_meV": float(ds["E_L"]),
+        "dE_meV": float(ds["dE"]),
+        "lifshitz_points": lifshitz,
+        "eta": ds["eta"].values,
+        "mu_meV": ds["energy"].values,
+        "dos_total": ds["dos_total"].values,
+        "dos_partial": ds["dos_partial"].values,
+    }
+
+    def figure() -> Figure:
+        return dos_figure(ds, fermi_surface_dataset(m, fermi_eta) if fermi_eta else None)
+
+    def text() -> str:
+        bands_ = [int(b) for b in ds["band"].values]
+        lines = [
+            f"model {m.name}: E_L = {float(ds['E_L']):.4f} meV, dE = {float(ds['dE']):.4f} meV; "
+            "DOS per spin in units of N0 = m_x/(2 pi hbar^2)",
+            f"{'eta':>8}  {'mu (meV)':>11}  {'total':>8}  " + "  ".join(f"{'N' + str(n):>8}" for n in bands_),
+        ]
+        step = max(1, (ds.sizes["eta"] - 1) // 12)
+        for i in range(0, ds.sizes["eta"], step):
+            row = ds.isel(eta=i)
+            lines.append(
+                f"{float(row['eta']):8.3f}  {float(row['energy']):11.3f}  {float(row['dos_total']):8.4f}  "
+                + "  ".join(f"{p:8.4f}" for p in row["dos_partial"].values)
+            )
+        return "\n".join(lines)
+
+    emit(ds, payload, as_json=as_json, out=out, plot=plot, figure=figure, text=text)
+
+
+@main.command(short_help="Pair-overlap integrals and their BZ averages (paper Fig. 5).")
+@model_option
+@click.option("--n-q", default=101, show_default=True, type=click.IntRange(min=2), help="q points in the BZ.")
+@click.option("--q-fixed", default=0.0, show_default=True, help="Fixed q' (1/nm) of the curves in --plot.")
+@output_options
+def overlap(
+    model_spec: str, n_q: int, q_fixed: float, as_json: bool, out: Path | None, plot: Path | None
+) -> None:
+    """Pair-overlap integrals Ĩ^{nn'}(q, q') and their BZ averages; paper Fig. 5."""
+    from .datasets import overlap_dataset
+    from .figures import overlap_figure
+
+    m = resolve_model(model_spec)
+    ds = overlap_dataset(m, n_q=n_q)
+    mean = ds["mean_overlap"].values
+    bands_ = [int(b) for b in ds["band"].values]
+    pairs = {f"{a}{b}": mean[i, j] for i, a in enumerate(bands_) for j, b in enumerate(bands_) if a <= b}
+    payload = {**_model_payload(m), "mean_overlap": mean, "mean_overlap_pairs": pairs, "n_q": n_q}
+
+    def text() -> str:
+        lines = [f"model {m.name}: Brillouin-zone averaged pair overlaps I^{{nn'}} (1 without superlattice)"]
+        lines.append("n\\n'  " + "  ".join(f"{b:>8}" for b in bands_))
+        for a, row in zip(bands_, mean, strict=True):
+            lines.append(f"{a:>4}  " + "  ".join(f"{v:8.4f}" for v in row))
+        return "\n".join(lines)
+
+    emit(
+        ds,
+        payload,
+        as_json=as_json,
+        out=out,
+        plot=plot,
+        figure=lambda: overlap_figure(ds, q_fixed),
+        text=text,
+    )
+
+
+@main.command(short_help="The main job: bands, DOS, cutoff and overlaps of models A and B.")
+@click.option(
+    "--out",
+    "out_dir",
+    default="results",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the NetCDF files and figures.",
+)
+@click.option(
+    "--n-eta", default=301, show_default=True, type=click.IntRange(min=2), help="η points of Fig. 3."
+)
+@click.option(
+    "--n-q", default=101, show_default=True, type=click.IntRange(min=2), help="q points (bands, Fig. 5)."
+)
+@click.option(
+    "--models", "model_specs", default="A,B", show_default=True, help="Comma-separated presets or TOML files."
+)
+def demo(out_dir: Path, n_eta: int, n_q: int, model_specs: str) -> None:
+    """The main job: bands, DOS (Fig. 3), cutoff (Fig. 4) and overlaps (Fig. 5) for models A and B.
+
+    Writes NetCDF files and PNG figures into the --out folder and prints each path written.
+    """
+    for path in run_demo(out_dir, [s.strip() for s in model_specs.split(",") if s.strip()], n_eta, n_q):
+        click.echo(f"wrote {path}")
+
+
+def run_demo(out_dir: Path, model_specs: Sequence[str], n_eta: int = 301, n_q: int = 101) -> Iterator[Path]:
+    """Compute and write the demo outputs, yielding each path as soon as it is written.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Output folder (created).
+    model_specs : sequence of str
+        Presets or TOML files (``--model`` syntax); files are tagged by model name.
+    n_eta : int
+        η points on [−1, 2] for the DOS.
+    n_q : int
+        q points of the band-structure and overlap grids.
+    """
+    from .datasets import (
+        DEFAULT_FERMI_ETAS,
+        bands_dataset,
+        cutoff_dataset,
+        dos_dataset,
+        fermi_surface_dataset,
+        overlap_dataset,
+    )
+    from .figures import band_structure_figure, cutoff_figure, dos_figure, overlap_figure, save_figure
+    from .io import write_dataset
+
+    if not model_specs:
+        raise ModelError("--models: give at least one preset or TOML file")
+    out_dir = Path(out_dir)
+    models = [resolve_model(s) for s in model_specs]
+    names = ["".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in m.name) or "model" for m in models]
+    tags = [t if names.count(t) == 1 else f"{t}_{i + 1}" for i, t in enumerate(names)]
+    eta = np.linspace(-1.0, 2.0, n_eta)
+    dos_sets, fermi_sets = [], []
+    for m, tag in zip(models, tags, strict=True):
+        ds = bands_dataset(m, n_q=n_q)
+        yield write_dataset(ds, out_dir / f"bands_{tag}.nc")
+        yield save_figure(band_structure_figure(ds), out_dir / f"bands_{tag}.png")
+        d = dos_dataset(m, eta)
+        yield write_dataset(d, out_dir / f"dos_{tag}.nc")
+        f = fermi_surface_dataset(m, DEFAULT_FERMI_ETAS)
+        yield write_dataset(f, out_dir / f"fermi_{tag}.nc")
+        dos_sets.append(d)
+        fermi_sets.append(f)
+    yield save_figure(dos_figure(dos_sets, fermi_sets), out_dir / "fig3_dos.png")
+    c = cutoff_dataset(models, np.linspace(0.0, 0.49, 99))
+    yield write_dataset(c, out_dir / "cutoff.nc")
+    yield save_figure(cutoff_figure(c), out_dir / "fig4_cutoff.png")
+    for m, tag in zip(models, tags, strict=True):
+        o = overlap_dataset(m, n_q=n_q)
+        yield write_dataset(o, out_dir / f"overlap_{tag}.nc")
+        yield save_figure(overlap_figure(o), out_dir / f"fig5_overlap_{tag}.png")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
