@@ -1,0 +1,95 @@
+"""NetCDF round trips keep values, units and the resolved model (io + datasets)."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from multigap import __version__
+from multigap.datasets import bands_dataset, cutoff_dataset
+from multigap.errors import InputError
+from multigap.io import model_from_dataset, read_dataset, write_dataset
+from multigap.model import Layer, Model, Numerics, Pairing, Superlattice
+from multigap.presets import preset
+
+
+def _custom_model() -> Model:
+    """A three-layer stack with non-default numerics: nothing a preset could hide."""
+    lattice = Superlattice(
+        layers=(
+            Layer(thickness=0.7, potential=0.0, mass=1.0),
+            Layer(thickness=0.3, potential=900.0, mass=0.6),
+            Layer(thickness=0.4, potential=350.0, mass=0.8),
+        ),
+        mass_x=0.9,
+    )
+    pairing = Pairing.from_couplings([0.12, 0.3], 0.015, omega0=120.0, softening=False)
+    return Model(
+        name="three-layer", lattice=lattice, pairing=pairing, active_band=2, numerics=Numerics(n_z=12)
+    )
+
+
+def _assert_units_everywhere(ds: xr.Dataset) -> None:
+    for name, var in ds.variables.items():
+        assert "units" in var.attrs, name
+        assert var.attrs.get("long_name"), name
+
+
+@pytest.mark.parametrize("model", [preset("A"), _custom_model()], ids=["A", "custom"])
+def test_bands_round_trip_keeps_values_units_and_model(tmp_path, model):
+    ds = bands_dataset(model, n_q=33)
+    _assert_units_everywhere(ds)
+    back = read_dataset(write_dataset(ds, tmp_path / "sub" / "bands.nc"))
+    xr.testing.assert_identical(
+        back[["energy", "band_edges", "E_L", "dE"]], ds[["energy", "band_edges", "E_L", "dE"]]
+    )
+    for name in ds.variables:
+        assert back[name].attrs["units"] == ds[name].attrs["units"]
+    assert back.attrs["multigap_version"] == __version__
+    assert model_from_dataset(back) == model
+
+
+def test_bands_dataset_matches_the_band_structure():
+    from multigap.bands import band_structure
+
+    model = preset("B")
+    ds = bands_dataset(model, n_q=17)
+    bands = band_structure(model)
+    np.testing.assert_array_equal(ds["band_edges"].values, bands.band_edges)
+    np.testing.assert_allclose(ds["energy"].values, bands.energies(ds["q"].values), rtol=0, atol=1e-9)
+    assert ds["q"].values[0] == pytest.approx(-np.pi / bands.period)
+    assert float(ds["dE"]) == pytest.approx(145.0, abs=1e-6)
+
+
+def test_multi_model_dataset_keeps_every_model(tmp_path):
+    a, b = preset("A"), preset("B")
+    ds = cutoff_dataset([a, b], [0.1, 0.25, 0.4])
+    back = read_dataset(write_dataset(ds, tmp_path / "cutoff.nc"))
+    assert model_from_dataset(back, "A") == a
+    assert model_from_dataset(back, 1) == b
+    with pytest.raises(InputError, match="which"):
+        model_from_dataset(back)
+    # omega~ = omega0 sqrt(1 - 2 max g_nn), with max g_nn = g once g > 0.10
+    np.testing.assert_allclose(
+        back["omega_tilde"].sel(model="A").values[1:], 330.0 * np.sqrt(1 - 2 * np.array([0.25, 0.4]))
+    )
+
+
+def test_bool_attributes_are_stored_as_integers(tmp_path):
+    ds = xr.Dataset({"x": ("i", [1.0, 2.0], {"units": "meV", "flag": True})}, attrs={"converged": False})
+    back = read_dataset(write_dataset(ds, tmp_path / "flags.nc"))
+    assert back.attrs["converged"] == 0
+    assert back["x"].attrs["flag"] == 1
+
+
+def test_read_errors_name_the_file(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        read_dataset(tmp_path / "missing.nc")
+    junk = tmp_path / "junk.nc"
+    junk.write_text("not a netcdf file")
+    with pytest.raises(InputError, match=r"junk\.nc"):
+        read_dataset(junk)
+
+
+def test_dataset_without_model_is_rejected():
+    with pytest.raises(InputError, match="carries no model"):
+        model_from_dataset(xr.Dataset())
