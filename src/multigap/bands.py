@@ -144,9 +144,7 @@ class KronigPenneyBands:
         m[..., 0, 0] = 1.0
         m[..., 1, 1] = 1.0
         for j in range(len(self._t)):
-            lj = np.stack(
-                [np.stack([a[..., j], b[..., j]], -1), np.stack([c[..., j], d[..., j]], -1)], -2
-            )
+            lj = np.stack([np.stack([a[..., j], b[..., j]], -1), np.stack([c[..., j], d[..., j]], -1)], -2)
             m = lj @ m
         return m
 
@@ -214,7 +212,9 @@ class KronigPenneyBands:
                 e_star = optimize.brentq(dprime, c[j], c[j + 1], xtol=_XATOL, rtol=1e-15)
             else:  # pragma: no cover - D' has one zero between centres for 1D Schrödinger
                 res = optimize.minimize_scalar(
-                    lambda e: -sigma * self.half_trace(e), bounds=(c[j], c[j + 1]), method="bounded",
+                    lambda e: -sigma * self.half_trace(e),
+                    bounds=(c[j], c[j + 1]),
+                    method="bounded",
                     options={"xatol": 1e-10},
                 )
                 e_star = float(res.x)
@@ -259,8 +259,9 @@ class KronigPenneyBands:
     def _solve(self, y: NDArray, lo: float, hi: float, d_lo: float) -> NDArray[np.float64]:
         """Energies in [lo, hi] with D(E) = y; D runs monotonically from d_lo to -d_lo."""
         res = np.empty_like(y)
-        at_lo = d_lo * y >= 1.0
-        at_hi = -d_lo * y >= 1.0
+        # at the zone centre/boundary, or within rounding of the band edges, E is the edge itself
+        at_lo = d_lo * (self.half_trace(lo) - y) <= 0.0
+        at_hi = d_lo * (self.half_trace(hi) - y) >= 0.0
         res[at_lo] = lo
         res[at_hi] = hi
         inner = ~(at_lo | at_hi)

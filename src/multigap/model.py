@@ -284,8 +284,8 @@ class Numerics:
     Parameters
     ----------
     n_q : int
-        Gauss–Legendre nodes per q panel used by the solvers and the default q grid size of
-        tabulations (>= 4).
+        Gauss–Legendre nodes per panel of the graded q and s quadratures of the pairing
+        solvers (>= 4; default 8).  Doubling it is the convergence check.
     n_z : int
         Gauss–Legendre nodes per layer for z integrals (normalisation, overlaps) (>= 4).
     tc_floor : float
@@ -293,7 +293,7 @@ class Numerics:
         ``below_floor`` (> 0, default 1e-8 K).
     """
 
-    n_q: int = 16
+    n_q: int = 8
     n_z: int = 24
     tc_floor: float = 1e-8
 

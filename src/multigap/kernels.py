@@ -1,0 +1,297 @@
+"""k_x-integrated pair susceptibilities and number-equation terms (SPEC §4–5; the hot path).
+
+For one subband state (n, q) with a = E_n(q) − μ, the free motion along x is integrated
+analytically in the variable s = ħk_x/√(2m_x) (ξ = a + s², s ≥ 0), which leaves smooth
+integrands:
+
+* pair susceptibility (linearised gap equation, eq. 8)
+  ``K = ħ√(2/m_x) ∫_{|ξ|<ω} ds tanh(ξ/2k_BT)/ξ``                        [nm]
+* gap-equation kernel (eq. 6) with E = √(ξ² + Δ²)
+  ``F = ħ√(2/m_x) ∫_{|ξ|<ω} ds tanh(E/2k_BT)/E``                        [nm]
+* occupation, both spins, per unit length of q
+  ``N = 2 ∫ dk_x/(2π) v²``, v² = ½(1 − ξ/E tanh(E/2k_BT)) inside the shell and the Fermi
+  function outside                                                        [1/nm]
+
+Each s-integral is split at the Fermi point s_p = √(−a) and at the shell edges, and
+integrated on nodes graded towards those points (:func:`multigap.quadrature.graded_nodes`),
+so a peak of width k_BT ≪ ω (down to T = 1e-8 K) costs only O(log(ω/k_BT)) nodes.  A slow
+reference path with adaptive quadrature (:func:`pair_susceptibility_reference`) exists for
+tests.  Energies in meV, temperatures here as k_BT in meV.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import integrate
+
+from .constants import HBAR2_2ME
+from .quadrature import graded_nodes
+
+__all__ = [
+    "prefactor",
+    "pair_susceptibility",
+    "pair_susceptibility_derivatives",
+    "pair_susceptibility_reference",
+    "gap_kernel",
+    "occupation",
+    "occupation_reference",
+]
+
+_N_NODES = 8
+_TAIL = 60.0  # Fermi tails are integrated up to |ξ| = ω + 60 k_BT
+
+
+def prefactor(mass_x: float) -> float:
+    """ħ√(2/m_x) = 2√(ħ²/2m_e / m_x) in nm·√meV (m_x in m_e)."""
+    return 2.0 * np.sqrt(HBAR2_2ME / mass_x)
+
+
+def _tanh_over_x(x: NDArray) -> NDArray:
+    """tanh(x)/x, with the limit 1 at x = 0."""
+    small = np.abs(x) < 1e-6
+    xs = np.where(small, 1.0, x)
+    return np.where(small, 1.0 - x * x / 3.0, np.tanh(xs) / xs)
+
+
+@dataclass(frozen=True)
+class _Segments:
+    """Quadrature nodes in s for many states: ξ at the nodes and weights ds, per segment."""
+
+    xi: NDArray[np.float64]  # (N, M)
+    w: NDArray[np.float64]  # (N, M)
+
+
+def _segment(
+    s0: NDArray, sigma: float, length: NDArray, c0: NDArray | float, width2: NDArray, n_nodes: int
+) -> _Segments:
+    """s = s0 + σu, u ∈ [0, L] graded towards u = 0; ξ = c0 + u(2σ s0 + u) (c0 = a + s0²)."""
+    s0 = np.asarray(s0, dtype=float)
+    width2 = np.broadcast_to(np.asarray(width2, dtype=float), s0.shape)
+    root = np.sqrt(s0 * s0 + np.maximum(c0, 0.0) + width2)
+    scale = (np.maximum(c0, 0.0) + width2) / np.where(root + s0 > 0, root + s0, 1.0)
+    u, w = graded_nodes(length, scale, n_nodes)
+    xi = np.asarray(c0, dtype=float)[..., None] + u * (2.0 * sigma * s0[..., None] + u)
+    return _Segments(xi, w)
+
+
+def _shell(a: NDArray, omega: float, width2: NDArray, n_nodes: int) -> tuple[_Segments, _Segments]:
+    """The two shell segments (|ξ| < ω) either side of the Fermi point (or of s = 0 if a ≥ 0)."""
+    sp = np.sqrt(np.maximum(-a, 0.0))
+    ap = np.maximum(a, 0.0)
+    s_hi = np.sqrt(np.maximum(omega - a, 0.0))
+    s_lo = np.sqrt(np.maximum(-omega - a, 0.0))
+    right = _segment(sp, 1.0, np.maximum(s_hi - sp, 0.0), ap, width2, n_nodes)
+    left = _segment(sp, -1.0, np.where(a < 0, sp - s_lo, 0.0), 0.0, width2, n_nodes)
+    return right, left
+
+
+def _as_state_arrays(a: ArrayLike, *others: ArrayLike) -> tuple[NDArray, ...]:
+    arr = np.asarray(a, dtype=float)
+    return (arr, *(np.broadcast_to(np.asarray(o, dtype=float), arr.shape) for o in others))
+
+
+def pair_susceptibility(
+    a: ArrayLike, kt: float, omega: float, mass_x: float, n_nodes: int = _N_NODES
+) -> NDArray[np.float64]:
+    """K(a; T, ω) = ħ√(2/m_x) ∫ ds θ(ω − |ξ|) tanh(ξ/2k_BT)/ξ, in nm.
+
+    Parameters
+    ----------
+    a : array_like
+        E_n(q) − μ for each state, meV.
+    kt : float
+        k_B T in meV (> 0).
+    omega : float
+        Pairing cutoff ω̃₀, meV.
+    mass_x : float
+        Free mass along x, m_e.
+    n_nodes : int
+        Gauss–Legendre nodes per graded panel.
+    """
+    (a,) = _as_state_arrays(a)
+    flat = a.ravel()
+    width2 = np.full(flat.shape, 2.0 * kt)
+    total = np.zeros(flat.shape)
+    for seg in _shell(flat, omega, width2, n_nodes):
+        total += np.sum(seg.w * _tanh_over_x(seg.xi / (2.0 * kt)), axis=-1)
+    return (prefactor(mass_x) / (2.0 * kt) * total).reshape(a.shape)
+
+
+def pair_susceptibility_derivatives(
+    a: ArrayLike, kt: float, omega: float, mass_x: float, n_nodes: int = _N_NODES
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """K and its exact derivatives ∂K/∂ln T and ∂K/∂ln ω (nm), for Hellmann–Feynman slopes.
+
+    ∂K/∂ln T = −ħ√(2/m_x) ∫ ds sech²(ξ/2k_BT)/(2k_BT) over the shell;
+    ∂K/∂ln ω = ħ√(2/m_x) tanh(ω/2k_BT) [1/(2 s_hi) + θ(−ω − a)/(2 s_lo)] (the moving shell edges).
+    Parameters as in :func:`pair_susceptibility`.
+    """
+    (a,) = _as_state_arrays(a)
+    flat = a.ravel()
+    width2 = np.full(flat.shape, 2.0 * kt)
+    k_sum = np.zeros(flat.shape)
+    t_sum = np.zeros(flat.shape)
+    for seg in _shell(flat, omega, width2, n_nodes):
+        x = seg.xi / (2.0 * kt)
+        k_sum += np.sum(seg.w * _tanh_over_x(x), axis=-1)
+        t_sum += np.sum(seg.w / np.cosh(np.minimum(np.abs(x), 350.0)) ** 2, axis=-1)
+    pref = prefactor(mass_x)
+    s_hi = np.sqrt(np.maximum(omega - flat, 0.0))
+    s_lo = np.sqrt(np.maximum(-omega - flat, 0.0))
+    edge = np.where(s_hi > 0, 1.0 / (2.0 * np.where(s_hi > 0, s_hi, 1.0)), 0.0)
+    edge += np.where(s_lo > 0, 1.0 / (2.0 * np.where(s_lo > 0, s_lo, 1.0)), 0.0)
+    k = pref / (2.0 * kt) * k_sum
+    dk_dlnt = -pref / (2.0 * kt) * t_sum
+    dk_dlnw = pref * np.tanh(omega / (2.0 * kt)) * edge
+    return k.reshape(a.shape), dk_dlnt.reshape(a.shape), dk_dlnw.reshape(a.shape)
+
+
+def gap_kernel(
+    a: ArrayLike, delta: ArrayLike, kt: float, omega: float, mass_x: float, n_nodes: int = _N_NODES
+) -> NDArray[np.float64]:
+    """F(a, Δ; T, ω) = ħ√(2/m_x) ∫ ds θ(ω − |ξ|) tanh(E/2k_BT)/E, E = √(ξ² + Δ²), in nm.
+
+    Parameters
+    ----------
+    a : array_like
+        E_n(q) − μ per state, meV.
+    delta : array_like
+        Gap Δ_n(q) per state, meV (broadcast to ``a``); |Δ| is used.
+    kt : float
+        k_B T in meV (≥ 0; 0 means T = 0, tanh = 1).
+    omega, mass_x, n_nodes
+        As in :func:`pair_susceptibility`.
+    """
+    a, delta = _as_state_arrays(a, delta)
+    flat, d = a.ravel(), np.abs(delta.ravel())
+    width2 = np.maximum(2.0 * kt, d)
+    total = np.zeros(flat.shape)
+    for seg in _shell(flat, omega, width2, n_nodes):
+        e = np.sqrt(seg.xi**2 + d[:, None] ** 2)
+        if kt > 0:
+            f = _tanh_over_x(e / (2.0 * kt)) / (2.0 * kt)
+        else:
+            f = 1.0 / np.where(e > 0, e, np.inf)
+        total += np.sum(seg.w * f, axis=-1)
+    return (prefactor(mass_x) * total).reshape(a.shape)
+
+
+def _fermi(xi: NDArray, kt: float) -> NDArray:
+    """Fermi function 1/(e^{ξ/k_BT} + 1) (kt > 0), overflow-safe."""
+    return 0.5 * (1.0 - np.tanh(xi / (2.0 * kt)))
+
+
+def occupation(
+    a: ArrayLike, delta: ArrayLike, kt: float, omega: float, mass_x: float, n_nodes: int = _N_NODES
+) -> NDArray[np.float64]:
+    """Electrons (both spins) per unit length of q in state (n, q): 2∫dk_x/(2π) v², in 1/nm.
+
+    v² = ½(1 − ξ/E tanh(E/2k_BT)) inside the pairing shell |ξ| < ω (E = √(ξ² + Δ²)), the
+    Fermi function outside (SPEC §5, standard BCS form).  With Δ = 0 and T = 0 this is
+    2k_F/π.  Parameters as in :func:`gap_kernel`.
+    """
+    a, delta = _as_state_arrays(a, delta)
+    flat, d = a.ravel(), np.abs(delta.ravel())
+    width2 = np.maximum(2.0 * kt, d)
+    total = np.zeros(flat.shape)
+    for seg in _shell(flat, omega, width2, n_nodes):
+        e = np.sqrt(seg.xi**2 + d[:, None] ** 2)
+        if kt > 0:
+            t = np.tanh(e / (2.0 * kt))
+        else:
+            t = np.ones_like(e)
+        ratio = np.where(e > 0, seg.xi / np.where(e > 0, e, 1.0), 0.0)
+        total += np.sum(seg.w * 0.5 * (1.0 - ratio * t), axis=-1)
+    s_lo = np.sqrt(np.maximum(-omega - flat, 0.0))
+    s_hi = np.sqrt(np.maximum(omega - flat, 0.0))
+    total += s_lo  # fully occupied below the shell (T = 0 part)
+    if kt > 0:
+        tail2 = np.full(flat.shape, 2.0 * kt)
+        # holes below the shell: −∫_0^{s_lo} f(−|ξ|) ds, graded towards the shell edge s_lo
+        below = _segment(s_lo, -1.0, s_lo, -omega, tail2, n_nodes)
+        total -= np.sum(below.w * _fermi(-below.xi, kt), axis=-1)
+        # electrons above the shell: ∫ f(ξ) ds from s_hi up to ξ = max(a, ω) + TAIL k_BT
+        top = np.maximum(flat, omega)
+        c0 = np.where(flat < omega, omega, flat)
+        length = np.sqrt(np.maximum(top + _TAIL * kt - flat, 0.0)) - s_hi
+        above = _segment(s_hi, 1.0, length, c0, tail2, n_nodes)
+        total += np.sum(above.w * _fermi(above.xi, kt), axis=-1)
+    return (2.0 / np.pi * np.sqrt(mass_x / HBAR2_2ME) * total).reshape(a.shape)
+
+
+# ------------------------------------------------------------------ reference path (slow)
+
+
+def pair_susceptibility_reference(
+    a: ArrayLike, kt: float, omega: float, mass_x: float
+) -> NDArray[np.float64]:
+    """K by adaptive quadrature (scipy.integrate.quad) in ξ, state by state.  For tests only.
+
+    Uses K = ħ√(2/m_x) ∫ dξ tanh(ξ/2k_BT)/(2ξ√(ξ − a)) over max(a, −ω) < ξ < ω, with the
+    1/√ endpoint weight handled by quad's algebraic weight and a breakpoint at ξ = 0.
+    """
+    a = np.atleast_1d(np.asarray(a, dtype=float))
+    out = np.empty(a.shape)
+    for i, ai in np.ndenumerate(a):
+        lo = max(ai, -omega)
+        if lo >= omega:
+            out[i] = 0.0
+            continue
+
+        def f(xi: float, a0: float = ai) -> float:
+            x = xi / (2.0 * kt)
+            return float(_tanh_over_x(np.array(x))) / (2.0 * kt) / 2.0
+
+        pieces = [lo, omega] if not lo < 0 < omega else [lo, 0.0, omega]
+        val = 0.0
+        for p, q in itertools.pairwise(pieces):
+            # ∫_p^q f(ξ) (ξ − a)^(−1/2) dξ ; alg weight where the singular endpoint is p == a
+            if p == ai:
+                val += integrate.quad(
+                    f, p, q, weight="alg", wvar=(-0.5, 0.0), limit=500, epsabs=0.0, epsrel=1e-12
+                )[0]
+            else:
+                val += integrate.quad(
+                    lambda x, a0=ai: f(x) / np.sqrt(x - a0),
+                    p,
+                    q,
+                    limit=500,
+                    points=_near_zero_points(p, q, kt),
+                    epsabs=0.0,
+                    epsrel=1e-12,
+                )[0]
+        out[i] = prefactor(mass_x) * val
+    return out
+
+
+def _near_zero_points(p: float, q: float, kt: float) -> list[float] | None:
+    pts = [x for x in (-10 * kt, -kt, kt, 10 * kt) if p < x < q]
+    return pts or None
+
+
+def occupation_reference(a: ArrayLike, delta: ArrayLike, kt: float, omega: float, mass_x: float) -> NDArray:
+    """Occupation by adaptive quadrature in s (scipy.integrate.quad), state by state.  Tests only."""
+    a, delta = _as_state_arrays(np.atleast_1d(a), delta)
+    out = np.empty(a.shape)
+    for i, ai in np.ndenumerate(a):
+        d = abs(float(delta[i]))
+
+        def v2(s: float, a0: float = ai, dd: float = d) -> float:
+            xi = a0 + s * s
+            if abs(xi) < omega:
+                e = np.hypot(xi, dd)
+                t = np.tanh(e / (2 * kt)) if kt > 0 else 1.0
+                return 0.5 * (1.0 - (xi / e if e > 0 else 0.0) * t)
+            if kt > 0:
+                return float(_fermi(np.array(xi), kt))
+            return 1.0 if xi < 0 else 0.0
+
+        s_top = np.sqrt(max(max(ai, omega) + _TAIL * max(kt, 1e-300) - ai, 0.0))
+        pts = [np.sqrt(x - ai) for x in (-omega, 0.0, omega) if x > ai]
+        pts = [p for p in pts if 0 < p < s_top]
+        out[i] = integrate.quad(v2, 0.0, s_top, points=pts or None, limit=1000, epsabs=0.0, epsrel=1e-11)[0]
+    return 2.0 / np.pi * np.sqrt(mass_x / HBAR2_2ME) * out

@@ -1,0 +1,202 @@
+"""One pairing problem: a band structure, the couplings, the cutoff and the chemical potential.
+
+:class:`PairingProblem` is what the solvers (:mod:`multigap.tc`, :mod:`multigap.gaps`) take.
+It holds a :class:`~multigap.bands.BandStructure` (not the Kronig–Penney model), so analytic
+bands plug in directly; :func:`pairing_problem` builds one from a :class:`~multigap.model.Model`
+and a Lifshitz parameter η, reusing the (cached) exact band structure of the model's lattice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import optimize
+
+from .bands import BandStructure, KronigPenneyBands, lifshitz_scale
+from .errors import InputError, ModelError
+from .kernels import occupation
+from .model import omega_tilde
+from .states import BandStates, band_states
+
+if TYPE_CHECKING:
+    from .model import Model, Superlattice
+
+__all__ = [
+    "PairingProblem",
+    "pairing_problem",
+    "cached_bands",
+    "electron_density",
+    "normal_mu",
+    "MU_MODES",
+]
+
+MU_MODES = ("fixed", "density")
+
+
+@lru_cache(maxsize=16)
+def _bands_cached(lattice: Superlattice, n_bands: int, n_z: int) -> KronigPenneyBands:
+    return KronigPenneyBands(lattice, n_bands, n_z)
+
+
+def cached_bands(model: Model) -> KronigPenneyBands:
+    """The model's exact band structure, computed once per (lattice, n_bands, n_z)."""
+    return _bands_cached(model.lattice, model.n_bands, model.numerics.n_z)
+
+
+@dataclass(frozen=True, eq=False)
+class PairingProblem:
+    """Everything the pairing solvers need.
+
+    Attributes
+    ----------
+    bands : BandStructure
+        Energies and overlap factors at any q.
+    g : ndarray, shape (n_bands, n_bands)
+        Dimensionless couplings g_nn' (symmetric).
+    omega : float
+        Pairing cutoff ω̃₀, meV (already softened if applicable).
+    mu0 : float
+        Normal-state chemical potential μ₀ at T = 0, meV.
+    n_nodes : int
+        Gauss–Legendre nodes per panel of the q and s quadratures.
+    tc_floor : float
+        Tc below this (K) is reported as 0 with status ``below_floor``.
+    """
+
+    bands: BandStructure
+    g: NDArray[np.float64]
+    omega: float
+    mu0: float
+    n_nodes: int = 8
+    tc_floor: float = 1e-8
+
+    def __post_init__(self) -> None:
+        g = np.asarray(self.g, dtype=float)
+        n = self.bands.n_bands
+        if g.shape != (n, n) or not np.allclose(g, g.T):
+            raise ModelError(f"g = {g.tolist()!r}: must be a symmetric {n}x{n} matrix (one row per band)")
+        object.__setattr__(self, "g", g)
+        if not self.omega > 0:
+            raise ModelError(f"omega = {self.omega!r}: the cutoff must be > 0 meV")
+
+    def with_omega(self, omega: float) -> PairingProblem:
+        """The same problem with another cutoff (meV)."""
+        return dataclasses.replace(self, omega=float(omega))
+
+    def states(self, mu: float, scale: float) -> list[BandStates]:
+        """Quadrature states at chemical potential μ resolving energies down to ``scale`` (meV)."""
+        return band_states(self.bands, mu, self.omega, scale, self.n_nodes)
+
+
+def electron_density(
+    problem: PairingProblem,
+    states: list[BandStates],
+    mu: float,
+    kt: float,
+    deltas: list[NDArray[np.float64]] | None = None,
+) -> float:
+    """Electron density (both spins) in 1/nm² on the given states (SPEC §5, standard BCS form).
+
+    Parameters
+    ----------
+    problem : PairingProblem
+    states : list of BandStates
+        Quadrature states (from ``problem.states``).
+    mu : float
+        Chemical potential, meV.
+    kt : float
+        k_B T in meV (0 allowed).
+    deltas : list of ndarray, optional
+        Δ_n(q) at the states' nodes, meV; default: normal state.
+    """
+    total = 0.0
+    for n, st in enumerate(states):
+        d = 0.0 if deltas is None else deltas[n]
+        occ = occupation(st.energy - mu, d, kt, problem.omega, problem.bands.mass_x, problem.n_nodes)
+        total += float(np.dot(st.weight, occ))
+    return total
+
+
+def normal_mu(problem: PairingProblem, density: float, kt: float, guess: float) -> float:
+    """Chemical potential (meV) giving ``density`` (1/nm²) in the normal state at k_BT = ``kt``."""
+
+    def resid(mu: float) -> float:
+        st = problem.states(mu, max(kt, 1e-9 * problem.omega))
+        return electron_density(problem, st, mu, kt) - density
+
+    step = max(4.0 * kt, 1e-3 * problem.omega)
+    lo, hi = guess - step, guess + step
+    f_lo, f_hi = resid(lo), resid(hi)
+    for _ in range(60):
+        if f_lo <= 0 <= f_hi:
+            break
+        if f_lo > 0:
+            lo, hi, f_hi = lo - 2 * (hi - lo), lo, f_lo
+            f_lo = resid(lo)
+        else:
+            lo, hi, f_lo = hi, hi + 2 * (hi - lo), f_hi
+            f_hi = resid(hi)
+    else:  # pragma: no cover
+        raise InputError(f"density = {density!r} 1/nm^2: no chemical potential found near {guess} meV")
+    return float(optimize.brentq(resid, lo, hi, xtol=1e-12, rtol=1e-14))
+
+
+def pairing_problem(
+    model: Model,
+    eta: float,
+    *,
+    g: float | None = None,
+    interband: float | ArrayLike | None = None,
+    omega0: float | None = None,
+    n_nodes: int | None = None,
+) -> PairingProblem:
+    """Build the pairing problem of ``model`` at Lifshitz parameter η.
+
+    Parameters
+    ----------
+    model : Model
+        Superlattice, couplings, cutoff and numerics.
+    eta : float
+        Lifshitz parameter η = (μ₀ − E_L)/ΔE of the active band (dimensionless).
+    g : float, optional
+        Intraband coupling of the active band (the paper's g = g₃₃); default: the model's.
+    interband : float or array_like, optional
+        Replace every interband coupling by this value, or the whole matrix if 2-D.
+    omega0 : float, optional
+        Bare phonon energy ω₀ in meV; default: the model's.
+    n_nodes : int, optional
+        Quadrature nodes per panel; default ``model.numerics.n_q``.
+    """
+    if not np.isfinite(eta):
+        raise InputError(f"eta = {eta!r}: must be a finite number")
+    if g is not None:
+        model = model.with_g(g)
+    gm = np.array(model.pairing.g, dtype=float)
+    if interband is not None:
+        ib = np.asarray(interband, dtype=float)
+        if ib.ndim == 0:
+            off = ~np.eye(model.n_bands, dtype=bool)
+            gm[off] = float(ib)
+        else:
+            if ib.shape != gm.shape:
+                raise InputError(f"interband matrix shape {ib.shape}: must be {gm.shape}")
+            gm = ib
+    if omega0 is not None and not omega0 > 0:
+        raise InputError(f"omega0 = {omega0!r}: must be > 0 meV")
+    w0 = model.pairing.omega0 if omega0 is None else float(omega0)
+    omega = omega_tilde(w0, float(np.max(np.diag(gm))), model.pairing.softening)
+    bands = cached_bands(model)
+    e_l, width = lifshitz_scale(bands, model.active_band)
+    return PairingProblem(
+        bands=bands,
+        g=gm,
+        omega=omega,
+        mu0=e_l + float(eta) * width,
+        n_nodes=model.numerics.n_q if n_nodes is None else int(n_nodes),
+        tc_floor=model.numerics.tc_floor,
+    )

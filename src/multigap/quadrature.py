@@ -1,0 +1,76 @@
+"""Fixed-node quadrature graded towards a point, vectorised over many integrals.
+
+The pairing integrands of multigap are smooth except near one point per interval (the Fermi
+surface ξ = 0, a band-edge kink), where they vary on a scale ``w`` that can be 1e-14 of the
+interval (k_B T at T = 1e-8 K).  Composite Gauss–Legendre on panels that grow geometrically
+away from that point — [0, w], [w, wr], [wr, wr²], … , [., L] with ratio r ≤ 4 — integrates
+such functions (``1/u``-like tails, ``tanh`` peaks, ``1/√u`` endpoint singularities) with
+relative errors ~1e-9 at 8 nodes per panel, for a cost growing only like log(L/w).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["graded_nodes", "gauss_legendre"]
+
+_MAX_RATIO = 4.0
+_MAX_PANELS = 48
+
+
+def gauss_legendre(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Gauss–Legendre nodes and weights on [0, 1] (``n`` nodes)."""
+    x, w = np.polynomial.legendre.leggauss(n)
+    return 0.5 * (x + 1.0), 0.5 * w
+
+
+def graded_nodes(
+    length: ArrayLike, scale: ArrayLike, n_nodes: int = 8, ratio: float = _MAX_RATIO
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Nodes and weights on [0, L] graded towards 0, for many intervals at once.
+
+    Parameters
+    ----------
+    length : array_like, shape (N,)
+        Interval lengths L ≥ 0 (zero gives zero weights).
+    scale : array_like, shape (N,)
+        The width w of the structure at 0 (same units as ``length``): the first panel is
+        [0, w]; panels then grow geometrically to L with ratio ≤ ``ratio``.
+    n_nodes : int
+        Gauss–Legendre nodes per panel.
+    ratio : float
+        Largest ratio between consecutive panel edges.
+
+    Returns
+    -------
+    u, weights : ndarray, shape (N, P * n_nodes)
+        Nodes in [0, L] and weights (∑ weights = L).  P, the panel count, is the same for all
+        intervals (the largest needed), so that integrals vectorise.
+    """
+    length = np.atleast_1d(np.asarray(length, dtype=float))
+    scale = np.broadcast_to(np.asarray(scale, dtype=float), length.shape)
+    x, wq = gauss_legendre(n_nodes)
+    safe_len = np.where(length > 0, length, 1.0)
+    # the first panel's width, never below L * ratio^-MAX_PANELS nor above L
+    w = np.clip(scale, safe_len * ratio ** (-_MAX_PANELS + 1), safe_len)
+    w = np.where(np.isfinite(w), w, safe_len)
+    span = np.log(safe_len / w)  # >= 0
+    n_geo = math.ceil(float(span.max()) / math.log(ratio) - 1e-12) if span.size else 0
+    n_geo = max(n_geo, 1)
+    k = np.arange(n_geo + 1) / n_geo  # 0..1
+    edges = np.empty((*length.shape, n_geo + 2))
+    edges[..., 0] = 0.0
+    edges[..., 1:] = w[..., None] * np.exp(span[..., None] * k)
+    edges[..., -1] = safe_len
+    lo = edges[..., :-1]
+    h = np.diff(edges, axis=-1)
+    u = lo[..., None] + h[..., None] * x
+    wt = h[..., None] * wq
+    u = u.reshape((*length.shape, -1))
+    wt = wt.reshape((*length.shape, -1))
+    wt = np.where((length > 0)[..., None], wt, 0.0)
+    u = np.where((length > 0)[..., None], u, 0.0)
+    return u, wt

@@ -1,0 +1,286 @@
+"""Critical temperature from the linearised multi-band gap equation (paper eq. 8, SPEC §4).
+
+Δ_n(q) = Σ_n' ∫ dq'/(2π) g_nn' Ĩ^{nn'}(q,q') K_n'(q'; μ, T) Δ_n'(q').
+
+Because the overlaps factorise, Ĩ^{nn'}(q,q') = X_n(q)·X_n'(q') (a Gram matrix over z nodes),
+the operator's non-zero spectrum is that of a small symmetric matrix
+
+    H = B (g ⊗ 1) B,   B = blockdiag(C_n^{1/2}),   C_n = Σ_q w K_n(q) X_n(q) X_n(q)ᵀ,
+
+whose size is n_bands × rank, independent of the number of q nodes.  Tc is the temperature at
+which its largest eigenvalue λ(T) equals 1, found by a bracketed root search on ln T.  The gap
+shape at Tc is Δ_n(q) = X_n(q)·c_n at any q (Nyström interpolation).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import linalg, optimize
+
+from .constants import KB
+from .errors import ConvergenceError, InputError
+from .kernels import pair_susceptibility, pair_susceptibility_derivatives
+from .problem import MU_MODES, PairingProblem, electron_density, normal_mu
+from .states import BandStates
+
+__all__ = ["TcResult", "LinearizedSpectrum", "leading_eigenvalue", "solve_tc", "tc_slopes"]
+
+STATUS_CONVERGED = "converged"
+STATUS_BELOW_FLOOR = "below_floor"
+
+
+@dataclass(frozen=True, eq=False)
+class LinearizedSpectrum:
+    """Leading eigenpair of the linearised gap operator at one (μ, T).
+
+    Attributes
+    ----------
+    eigenvalue : float
+        Largest eigenvalue λ (dimensionless); λ = 1 at Tc.
+    states : list of BandStates
+        The quadrature states used.
+    kernel : list of ndarray
+        K_n(q) at the states' nodes, nm.
+    coefficients : list of ndarray
+        c_n such that the gap shape is Δ_n(q) = X_n(q)·c_n (arbitrary normalisation,
+        max_n,q |Δ| = 1 on the nodes, positive on the dominant band).
+    """
+
+    eigenvalue: float
+    states: list[BandStates]
+    kernel: list[NDArray[np.float64]]
+    coefficients: list[NDArray[np.float64]]
+
+    def gap_on_nodes(self) -> list[NDArray[np.float64]]:
+        """Δ_n(q) on each band's nodes (same normalisation as ``coefficients``)."""
+        return [st.factors @ c for st, c in zip(self.states, self.coefficients, strict=True)]
+
+
+def _psd_sqrt(c: NDArray) -> NDArray:
+    vals, vecs = linalg.eigh(c)
+    return (vecs * np.sqrt(np.clip(vals, 0.0, None))) @ vecs.T
+
+
+def _spectrum(problem: PairingProblem, states: list[BandStates], kernel: list[NDArray]) -> LinearizedSpectrum:
+    roots = []
+    for st, k in zip(states, kernel, strict=True):
+        x = st.factors
+        roots.append(_psd_sqrt(x.T @ ((st.weight * k)[:, None] * x)))
+    sizes = [r.shape[0] for r in roots]
+    offs = np.concatenate([[0], np.cumsum(sizes)])
+    h = np.zeros((offs[-1], offs[-1]))
+    for i, bi in enumerate(roots):
+        for j, bj in enumerate(roots):
+            if problem.g[i, j] != 0.0:
+                h[offs[i] : offs[i + 1], offs[j] : offs[j + 1]] = problem.g[i, j] * (bi @ bj)
+    vals, vecs = linalg.eigh(h, subset_by_index=[offs[-1] - 1, offs[-1] - 1])
+    lam = float(vals[0])
+    v = vecs[:, 0]
+    bv = [roots[j] @ v[offs[j] : offs[j + 1]] for j in range(len(roots))]
+    coeffs = [
+        sum(problem.g[i, j] * bv[j] for j in range(len(roots))) / lam if lam != 0 else bv[i]
+        for i in range(len(roots))
+    ]
+    gaps = [st.factors @ c for st, c in zip(states, coeffs, strict=True)]
+    peak = max(range(len(gaps)), key=lambda n: np.max(np.abs(gaps[n])) if gaps[n].size else 0.0)
+    norm = gaps[peak][np.argmax(np.abs(gaps[peak]))] if gaps[peak].size else 1.0
+    coeffs = [c / norm for c in coeffs]
+    return LinearizedSpectrum(eigenvalue=lam, states=states, kernel=kernel, coefficients=coeffs)
+
+
+def leading_eigenvalue(problem: PairingProblem, mu: float, kt: float) -> LinearizedSpectrum:
+    """Leading eigenpair of the linearised gap operator at chemical potential μ (meV), k_BT (meV)."""
+    states = problem.states(mu, kt)
+    kernel = [
+        pair_susceptibility(st.energy - mu, kt, problem.omega, problem.bands.mass_x, problem.n_nodes)
+        for st in states
+    ]
+    return _spectrum(problem, states, kernel)
+
+
+@dataclass(frozen=True, eq=False)
+class TcResult:
+    """Critical temperature and diagnostics.
+
+    Attributes
+    ----------
+    tc : float
+        Critical temperature, K (0 when below ``floor``).
+    status : str
+        ``"converged"`` or ``"below_floor"``.
+    converged : bool
+        True when the root search met its tolerance (also for ``below_floor``: a valid answer).
+    mu : float
+        Chemical potential at Tc, meV.
+    mu0 : float
+        Normal-state chemical potential at T = 0, meV.
+    omega : float
+        Pairing cutoff ω̃₀, meV.
+    eigenvalue : float
+        λ at the returned temperature (≈ 1 when converged; λ(floor) < 1 when below floor).
+    iterations : int
+        Function evaluations of the root search.
+    mu_mode : str
+        ``"fixed"`` or ``"density"``.
+    floor : float
+        The Tc floor used, K.
+    method : str
+        Description of the algorithm.
+    spectrum : LinearizedSpectrum or None
+        Leading eigenpair at Tc (gap shape); None below the floor.
+    """
+
+    tc: float
+    status: str
+    converged: bool
+    mu: float
+    mu0: float
+    omega: float
+    eigenvalue: float
+    iterations: int
+    mu_mode: str
+    floor: float
+    method: str = "brentq on ln T of the leading eigenvalue of the factorised operator"
+    spectrum: LinearizedSpectrum | None = field(default=None, repr=False)
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain-data summary (JSON-ready), units in the key names."""
+        return {
+            "tc_K": self.tc,
+            "status": self.status,
+            "converged": self.converged,
+            "mu_meV": self.mu,
+            "mu0_meV": self.mu0,
+            "omega_meV": self.omega,
+            "eigenvalue": self.eigenvalue,
+            "iterations": self.iterations,
+            "mu_mode": self.mu_mode,
+            "tc_floor_K": self.floor,
+        }
+
+
+def solve_tc(problem: PairingProblem, *, mu_mode: str = "fixed", rtol: float = 1e-10) -> TcResult:
+    """Critical temperature of a pairing problem.
+
+    Parameters
+    ----------
+    problem : PairingProblem
+        Bands, couplings, cutoff, μ₀, floor.
+    mu_mode : {"fixed", "density"}
+        ``fixed``: μ = μ₀ at every T.  ``density``: μ(T) keeps the normal-state density of μ₀
+        at T = 0.
+    rtol : float
+        Relative tolerance on Tc.
+
+    Returns
+    -------
+    TcResult
+        Tc = 0 with status ``below_floor`` if λ(T_floor) < 1 (a valid answer, not an error).
+
+    Raises
+    ------
+    ConvergenceError
+        If no temperature with λ < 1 is found below 1e6 ω̃₀/k_B (unbounded coupling).
+    """
+    if mu_mode not in MU_MODES:
+        raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
+    density = None
+    if mu_mode == "density":
+        st0 = problem.states(problem.mu0, 1e-9 * problem.omega)
+        density = electron_density(problem, st0, problem.mu0, 0.0)
+    cache: dict[float, tuple[float, LinearizedSpectrum]] = {}
+    calls = 0
+
+    def mu_at(kt: float) -> float:
+        if density is None:
+            return problem.mu0
+        return normal_mu(problem, density, kt, problem.mu0)
+
+    def f(x: float) -> float:
+        nonlocal calls
+        calls += 1
+        kt = math.exp(x)
+        mu = mu_at(kt)
+        spec = leading_eigenvalue(problem, mu, kt)
+        cache[x] = (mu, spec)
+        return spec.eigenvalue - 1.0
+
+    x_lo = math.log(KB * problem.tc_floor)
+    f_lo = f(x_lo)
+    if f_lo < 0:
+        mu, spec = cache[x_lo]
+        return TcResult(
+            tc=0.0,
+            status=STATUS_BELOW_FLOOR,
+            converged=True,
+            mu=mu,
+            mu0=problem.mu0,
+            omega=problem.omega,
+            eigenvalue=spec.eigenvalue,
+            iterations=calls,
+            mu_mode=mu_mode,
+            floor=problem.tc_floor,
+        )
+    x_hi = math.log(problem.omega)
+    f_hi = f(x_hi)
+    while f_hi > 0:
+        if x_hi > math.log(problem.omega * 1e6):
+            raise ConvergenceError(
+                f"Tc search: eigenvalue {f_hi + 1:.6g} > 1 even at k_BT = {math.exp(x_hi):.6g} meV; "
+                "couplings too large for the linearised gap equation"
+            )
+        x_lo, f_lo = x_hi, f_hi
+        x_hi += math.log(4.0)
+        f_hi = f(x_hi)
+    x = optimize.brentq(f, x_lo, x_hi, xtol=rtol, rtol=4 * np.finfo(float).eps, maxiter=200)
+    if x not in cache:
+        f(x)
+    mu, spec = cache[x]
+    return TcResult(
+        tc=math.exp(x) / KB,
+        status=STATUS_CONVERGED,
+        converged=True,
+        mu=mu,
+        mu0=problem.mu0,
+        omega=problem.omega,
+        eigenvalue=spec.eigenvalue,
+        iterations=calls,
+        mu_mode=mu_mode,
+        floor=problem.tc_floor,
+        spectrum=spec,
+    )
+
+
+def tc_slopes(problem: PairingProblem, result: TcResult) -> dict[str, float]:
+    """Exact logarithmic slopes of Tc at fixed μ (Hellmann–Feynman on the leading eigenpair).
+
+    At Tc, λ(T, ω) = 1, so d ln Tc/d ln ω = −(∂λ/∂ln ω)/(∂λ/∂ln T) with
+    ∂λ/∂p = λ Σ w (∂K/∂p) Δ² / Σ w K Δ² over all states (Δ the eigenvector on the nodes).
+
+    Returns
+    -------
+    dict
+        ``dlnλ_dlnT`` and ``dlnλ_dlnω`` at Tc and ``dlnTc_dlnω`` (dimensionless).
+    """
+    if result.spectrum is None or result.tc <= 0:
+        raise InputError("tc_slopes needs a converged Tc above the floor")
+    kt = KB * result.tc
+    spec = result.spectrum
+    num_t = num_w = den = 0.0
+    for st, gap in zip(spec.states, spec.gap_on_nodes(), strict=True):
+        k, dk_t, dk_w = pair_susceptibility_derivatives(
+            st.energy - result.mu, kt, problem.omega, problem.bands.mass_x, problem.n_nodes
+        )
+        wg = st.weight * gap * gap
+        den += float(np.dot(wg, k))
+        num_t += float(np.dot(wg, dk_t))
+        num_w += float(np.dot(wg, dk_w))
+    return {
+        "dlnλ_dlnT": num_t / den,
+        "dlnλ_dlnω": num_w / den,
+        "dlnTc_dlnω": -num_w / num_t,
+    }
