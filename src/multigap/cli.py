@@ -178,7 +178,7 @@ def _parse_float_list(ctx: click.Context, param: click.Parameter, value: str | N
     try:
         return [float(v) for v in value.split(",") if v.strip()]
     except ValueError:
-        raise click.BadParameter(f"{value!r}: give comma-separated numbers, e.g. -0.5,0.5,1.5") from None
+        raise click.BadParameter(f"{value!r}: give comma-separated numbers, e.g. 0.1,0.9,1.5") from None
 
 
 # ------------------------------------------------------------------------------------ commands
@@ -252,7 +252,7 @@ def bands(model_spec: str, n_q: int, as_json: bool, out: Path | None, plot: Path
 )
 @click.option(
     "--fermi-eta",
-    default="-0.5,0.5,1.5",
+    default="0.1,0.9,1.5",
     show_default=True,
     callback=_parse_float_list,
     help="η values of the Fermi-surface panels of --plot (comma-separated).",

@@ -38,10 +38,10 @@ __all__ = [
     "overlap_dataset",
 ]
 
-#: The three Lifshitz parameters of the Fermi-surface panels of paper Fig. 3: below the band
-#: edge (η₁ < 0, no pocket), inside the 2D pocket regime (0 < η₂ < 1) and past the neck opening
-#: (η₃ > 1, open 1D-like surface).
-DEFAULT_FERMI_ETAS: tuple[float, float, float] = (-0.5, 0.5, 1.5)
+#: The three Lifshitz parameters of the Fermi-surface panels of paper Fig. 3, chosen as its
+#: caption describes them: η₁ just above the band edge (a small new pocket of the active band),
+#: η₂ just below the neck opening (a large closed pocket) and η₃ > 1 (open, 1D-like surface).
+DEFAULT_FERMI_ETAS: tuple[float, float, float] = (0.1, 0.9, 1.5)
 
 UNIT_SYSTEM = "lengths nm, wave numbers 1/nm, energies meV, temperatures K, masses m_e"
 
@@ -176,15 +176,15 @@ def fermi_surface_dataset(
 ) -> xr.Dataset:
     """Fermi-surface contours ε_n(k_x, q) = μ(η) in the (k_x, q) plane at a few η.
 
-    Contours are stored as segments padded with NaN to a common length (NaN also separates
-    nothing else: each segment is one connected piece of one band's Fermi surface).
+    Each contour segment (one connected piece of one band's Fermi surface, as returned by
+    :func:`multigap.dos.fermi_surface`) is stored as a row padded with NaN to a common length.
 
     Parameters
     ----------
     model : Model
         The model.
     etas : array_like
-        Lifshitz parameters η (dimensionless); default (−0.5, 0.5, 1.5).
+        Lifshitz parameters η (dimensionless); default :data:`DEFAULT_FERMI_ETAS` = (0.1, 0.9, 1.5).
     n_points : int
         Points per contour segment requested from :func:`multigap.dos.fermi_surface`.
 
