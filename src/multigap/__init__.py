@@ -22,7 +22,9 @@ from .model import (
     loads_model,
     omega_tilde,
 )
+from .observables import isotope_coefficient, zero_temperature_gaps
 from .presets import PRESETS, preset
+from .tc import critical_temperature
 
 try:
     __version__ = version("multigap")
@@ -53,4 +55,7 @@ __all__ = [
     "dumps_model",
     "PRESETS",
     "preset",
+    "critical_temperature",
+    "zero_temperature_gaps",
+    "isotope_coefficient",
 ]

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy import linalg, optimize
 
 from .constants import KB
@@ -27,7 +28,17 @@ from .kernels import pair_susceptibility, pair_susceptibility_derivatives
 from .problem import MU_MODES, PairingProblem, electron_density, normal_mu
 from .states import BandStates
 
-__all__ = ["TcResult", "LinearizedSpectrum", "leading_eigenvalue", "solve_tc", "tc_slopes"]
+if TYPE_CHECKING:
+    from .model import Model
+
+__all__ = [
+    "TcResult",
+    "LinearizedSpectrum",
+    "critical_temperature",
+    "leading_eigenvalue",
+    "solve_tc",
+    "tc_slopes",
+]
 
 STATUS_CONVERGED = "converged"
 STATUS_BELOW_FLOOR = "below_floor"
@@ -284,3 +295,42 @@ def tc_slopes(problem: PairingProblem, result: TcResult) -> dict[str, float]:
         "dlnλ_dlnω": num_w / den,
         "dlnTc_dlnω": -num_w / num_t,
     }
+
+
+def critical_temperature(
+    model: Model,
+    *,
+    eta: float,
+    g: float | None = None,
+    mu_mode: str = "fixed",
+    interband: float | ArrayLike | None = None,
+    omega0: float | None = None,
+    n_nodes: int | None = None,
+) -> TcResult:
+    """Critical temperature of ``model`` at Lifshitz parameter η (SPEC §4).
+
+    Parameters
+    ----------
+    model : Model
+        The superlattice model (bands are computed once per lattice and cached).
+    eta : float
+        Lifshitz parameter η = (μ₀ − E_L)/ΔE (dimensionless).
+    g : float, optional
+        Active-band coupling g = g₃₃; default the model's.
+    mu_mode : {"fixed", "density"}
+        μ = μ₀ (default) or μ(T) at the normal-state density of μ₀.
+    interband : float or array_like, optional
+        Common interband coupling, or the full matrix.
+    omega0 : float, optional
+        Bare phonon energy ω₀, meV.
+    n_nodes : int, optional
+        Quadrature nodes per panel (default ``model.numerics.n_q``).
+
+    Returns
+    -------
+    TcResult
+    """
+    from .problem import pairing_problem
+
+    problem = pairing_problem(model, eta, g=g, interband=interband, omega0=omega0, n_nodes=n_nodes)
+    return solve_tc(problem, mu_mode=mu_mode)
