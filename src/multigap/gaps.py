@@ -101,6 +101,70 @@ def _compress(x: NDArray) -> tuple[NDArray, NDArray]:
     return u[:, keep] * s[keep], vt[keep].T
 
 
+def _solve_on_grid(
+    problem: PairingProblem,
+    states: list[BandStates],
+    mu: float,
+    coeffs: list[NDArray],
+    kt: float,
+    density: float | None,
+    tol: float,
+) -> tuple[list[NDArray], float, float, int, bool, str]:
+    """One hybr solve of the gap (and number) equations on fixed quadrature states.
+
+    Returns the coefficients c_n, μ, the largest residual, evaluations, success and message.
+    """
+    n_b = problem.bands.n_bands
+    comp = [_compress(st.factors) for st in states]
+    offs = np.concatenate([[0], np.cumsum([y.shape[1] for y, _ in comp])]).astype(int)
+    cross = [[comp[i][1].T @ comp[j][1] for j in range(n_b)] for i in range(n_b)]
+    z0 = np.concatenate([comp[n][1].T @ coeffs[n] for n in range(n_b)])
+    zscale = max(float(np.max(np.abs(z0))), 1e-300)
+    calls = 0
+
+    def unpack(x: NDArray) -> list[NDArray]:
+        return [x[offs[n] : offs[n + 1]] * zscale for n in range(n_b)]
+
+    def resid(x: NDArray) -> NDArray:
+        nonlocal calls
+        calls += 1
+        z = unpack(x[:-1])
+        m = mu + x[-1] * problem.omega
+        deltas = [comp[n][0] @ z[n] for n in range(n_b)]
+        b = []
+        for n, st in enumerate(states):
+            f = gap_kernel(st.energy - m, deltas[n], kt, problem.omega, problem.bands.mass_x, problem.n_nodes)
+            b.append(comp[n][0].T @ (st.weight * f * deltas[n]))
+        out = [
+            z[i] - sum(problem.g[i, j] * (cross[i][j] @ b[j]) for j in range(n_b) if problem.g[i, j] != 0)
+            for i in range(n_b)
+        ]
+        r = np.concatenate(out) / zscale
+        if density is None:
+            return np.append(r, 0.0)
+        rho = electron_density(problem, states, m, kt, deltas)
+        return np.append(r, (rho - density) / density)
+
+    x0 = np.append(z0 / zscale, 0.0)
+    if density is None:
+        sol = optimize.root(lambda x: resid(np.append(x, 0.0))[:-1], x0[:-1], method="hybr", tol=tol)
+        x_sol = np.append(sol.x, 0.0)
+    else:
+        sol = optimize.root(resid, x0, method="hybr", tol=tol)
+        x_sol = sol.x
+    residual = float(np.max(np.abs(resid(x_sol))))
+    z = unpack(x_sol[:-1])
+    new_coeffs = [comp[n][1] @ z[n] for n in range(n_b)]
+    return (
+        new_coeffs,
+        float(mu + x_sol[-1] * problem.omega),
+        residual,
+        calls,
+        bool(sol.success),
+        str(sol.message),
+    )
+
+
 def solve_gaps(
     problem: PairingProblem,
     *,
@@ -166,67 +230,28 @@ def solve_gaps(
     passes = 0
     residual = math.inf
     states: list[BandStates] = []
-    for passes in range(1, max_passes + 1):  # noqa: B007 - reported below
+    moved = math.inf
+    while passes < max_passes:
+        passes += 1
         states = problem.states(mu, max(kt, floor_scale))
-        comp = [_compress(st.factors) for st in states]
-        sizes = [y.shape[1] for y, _ in comp]
-        offs = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
-        cross = [[comp[i][1].T @ comp[j][1] for j in range(n_b)] for i in range(n_b)]
-        z0 = np.concatenate([comp[n][1].T @ coeffs[n] for n in range(n_b)])
-        zscale = max(float(np.max(np.abs(z0))), 1e-300)
-
-        def unpack(x: NDArray, offs: NDArray = offs) -> list[NDArray]:
-            return [x[offs[n] : offs[n + 1]] * zscale for n in range(n_b)]
-
-        def resid(x: NDArray, comp: list = comp, cross: list = cross, states: list = states) -> NDArray:
-            nonlocal calls
-            calls += 1
-            z = unpack(x[:-1])
-            m = mu + x[-1] * problem.omega if density is not None else mu
-            deltas = [comp[n][0] @ z[n] for n in range(n_b)]
-            b = []
-            for n, st in enumerate(states):
-                f = gap_kernel(
-                    st.energy - m, deltas[n], kt, problem.omega, problem.bands.mass_x, problem.n_nodes
-                )
-                b.append(comp[n][0].T @ (st.weight * f * deltas[n]))
-            out = [
-                z[i] - sum(problem.g[i, j] * (cross[i][j] @ b[j]) for j in range(n_b) if problem.g[i, j] != 0)
-                for i in range(n_b)
-            ]
-            r = np.concatenate(out) / zscale
-            if density is None:
-                return np.append(r, 0.0)
-            rho = electron_density(problem, states, m, kt, deltas)
-            return np.append(r, (rho - density) / density)
-
-        x0 = np.append(z0 / zscale, 0.0)
-        if density is None:
-            sol = optimize.root(lambda x: resid(np.append(x, 0.0))[:-1], x0[:-1], method="hybr", tol=tol)
-            x_sol = np.append(sol.x, 0.0)
-        else:
-            sol = optimize.root(resid, x0, method="hybr", tol=tol)
-            x_sol = sol.x
-        res_vec = resid(x_sol)
-        residual = float(np.max(np.abs(res_vec)))
-        z = unpack(x_sol[:-1])
-        coeffs = [comp[n][1] @ z[n] for n in range(n_b)]
-        new_mu = float(mu + x_sol[-1] * problem.omega) if density is not None else mu
-        moved = abs(new_mu - mu)
-        mu = new_mu
-        if not sol.success and residual > 1e-6:
+        coeffs, new_mu, residual, n_calls, ok, message = _solve_on_grid(
+            problem, states, mu, coeffs, kt, density, tol
+        )
+        calls += n_calls
+        moved, mu = abs(new_mu - mu), new_mu
+        if not ok and residual > 1e-6:
             raise ConvergenceError(
-                f"gap equation did not converge at T = {temperature} K (pass {passes}): {sol.message.strip()} "
+                f"gap equation did not converge at T = {temperature} K (pass {passes}): {message} "
                 f"(largest residual {residual:.3g} after {calls} evaluations)"
             )
-        if moved <= 1e-9 * max(problem.omega, 1.0) or density is None:
+        if moved <= 1e-9 * max(problem.omega, 1.0):
             break
     else:
         raise ConvergenceError(
             f"gap equation: mu still moving after {max_passes} q-grid rebuilds (last step {moved:.3g} meV)"
         )
     # final states at the converged mu
-    states = problem.states(mu, max(kt, floor_scale)) if density is not None else states
+    states = problem.states(mu, max(kt, floor_scale))
     peak = max(float(np.max(np.abs(st.factors @ c))) for st, c in zip(states, coeffs, strict=True))
     if peak < 1e-6 * scale0:
         raise ConvergenceError(

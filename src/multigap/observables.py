@@ -59,7 +59,7 @@ class BandGaps:
 def _fermi_sea_nodes(problem: PairingProblem, band: int, mu: float) -> tuple[NDArray, NDArray] | None:
     """q nodes and weights ∝ dq/k_x(q) over the occupied part of ``band``; None if empty."""
     bands = problem.bands
-    lo, hi = bands.band_edges[band]
+    lo = bands.band_edges[band, 0]
     if mu <= lo:
         return None
     q_max = np.pi / bands.period
