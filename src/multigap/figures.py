@@ -176,7 +176,7 @@ def band_structure_figure(ds: xr.Dataset) -> Figure:
 def _dos_panel(ax: Axes, ds: xr.Dataset, fermi_etas: Sequence[float]) -> None:
     eta = ds["eta"].values
     active = int(ds.attrs.get("active_band", int(ds["band"].values[-1])))
-    ax.plot(eta, ds["dos_total"].values, color="black", lw=2.2, label="total")
+    ax.plot(eta, ds["dos_total"].values, color="black", lw=2.2, label="total DOS")
     for n in ds["band"].values:
         ls = "-" if int(n) == active else "--"
         ax.plot(
@@ -185,25 +185,25 @@ def _dos_panel(ax: Axes, ds: xr.Dataset, fermi_etas: Sequence[float]) -> None:
             color=band_color(int(n)),
             lw=1.4,
             ls=ls,
-            label=f"band {int(n)}",
+            label=f"band {int(n)}" + (" (active)" if int(n) == active else ""),
         )
-    for x, text in ((0.0, "I"), (1.0, "II")):
-        ax.axvline(x, **_REF_STYLE)
-        ax.text(x, 1.0, f" {text}", transform=ax.get_xaxis_transform(), va="top", ha="left", color="0.3")
+    for x in (0.0, 1.0):
+        ax.axvline(x, label=r"Lifshitz points $\eta$ = 0, 1" if x == 0.0 else None, **_REF_STYLE)
     for i, x in enumerate(fermi_etas):
         ax.annotate(
             f"η{str(i + 1).translate(_SUBSCRIPT)}",
-            xy=(x, 0.0),
+            xy=(x, 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(0, 9),
+            xytext=(0, -16),
             textcoords="offset points",
             ha="center",
+            va="top",
             fontsize=8,
-            arrowprops={"arrowstyle": "-|>", "color": "0.3", "lw": 0.8},
+            arrowprops={"arrowstyle": "-|>", "color": "0.3", "lw": 0.8, "shrinkA": 1, "shrinkB": 0},
             color="0.3",
         )
     ax.set_xlim(eta[0], eta[-1])
-    ax.set_ylim(0.0, None)
+    ax.set_ylim(0.0, 1.2 * float(np.nanmax(ds["dos_total"].values)))
     ax.set_xlabel(r"Lifshitz parameter $\eta = (\mu - E_L)/\Delta E$")
     ax.set_ylabel(r"DOS $N(\mu)/N_0$ (per spin)")
     de = float(ds["dE"])
@@ -211,13 +211,11 @@ def _dos_panel(ax: Axes, ds: xr.Dataset, fermi_etas: Sequence[float]) -> None:
     top.set_xlabel(r"$\mu - E_L$ (meV)", fontsize=9)
     top.tick_params(labelsize=8)
     ax.set_title(f"Model {_model_label(ds)}" + rf" ($\Delta E$ = {de:.0f} meV)", fontsize=10)
-    ax.legend(loc="upper right", fontsize=8, frameon=False, bbox_to_anchor=(1.0, 0.93))
     ax.grid(alpha=0.25)
 
 
 def _fermi_panel(ax: Axes, fs: xr.Dataset, i: int, k_max: float) -> None:
     q_max = np.pi / float(fs["period"])
-    seen = set()
     for j in fs["segment"].values:
         n = int(fs["segment_band"].values[i, j])
         if n == 0:
@@ -229,9 +227,7 @@ def _fermi_panel(ax: Axes, fs: xr.Dataset, i: int, k_max: float) -> None:
             kz,
             color=band_color(n),
             lw=2.0 if n == int(fs.attrs.get("active_band", 0)) else 1.2,
-            label=f"band {n}" if n not in seen else None,
         )
-        seen.add(n)
     eta = float(fs["eta"].values[i])
     label = f"η{str(i + 1).translate(_SUBSCRIPT)}"
     ax.set_title(f"{_model_label(fs)}: {label} = {eta:g}", fontsize=9)
@@ -310,11 +306,13 @@ def dos_figure(
                     ax.set_ylabel(r"$q = k_z$ (1/nm)", fontsize=9)
                 else:
                     ax.tick_params(labelleft=False)
-            first.legend(loc="lower left", fontsize=7, frameon=True, framealpha=0.85, handlelength=1.2)
             ax_dos = fig.add_subplot(grid[1, m * n_eta : (m + 1) * n_eta])
         else:
             ax_dos = fig.add_subplot(grid[0, m])
         _dos_panel(ax_dos, d, fermi_etas)
+        if m == 0:
+            handles, labels = ax_dos.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncol=len(labels), fontsize=9, frameon=False)
     return fig
 
 
@@ -412,9 +410,16 @@ def overlap_figure(ds: xr.Dataset, q_fixed: float = 0.0) -> Figure:
     ax_q.axhline(1.0, label=r"$V \to 0$", **_REF_STYLE)
     ax_q.set_xlim(q[0], q[-1])
     ax_q.set_xlabel(r"$q = k_z$ (1/nm)")
-    ax_q.set_ylabel(rf"$\tilde I^{{nn'}}(q, q'={q2[j]:.2f}\,\mathrm{{nm}}^{{-1}})$")
+    ax_q.set_ylabel(r"$\tilde I^{nn'}(q, q')$")
     ax_q.set_title(rf"$\tilde I^{{nn'}}(q, q')$ at fixed $q'$ = {q2[j]:.2f} 1/nm", fontsize=10)
-    ax_q.legend(fontsize=8, frameon=False, ncol=2, title=r"$nn'$", title_fontsize=8)
+    ax_q.legend(
+        fontsize=8,
+        frameon=False,
+        title=r"$nn'$",
+        title_fontsize=9,
+        loc="center left",
+        bbox_to_anchor=(1.0, 0.5),
+    )
     ax_q.grid(alpha=0.25)
     fig.suptitle(f"Model {_model_label(ds)}: pair-overlap (exchange) integrals", fontsize=11)
     return fig
