@@ -1,0 +1,183 @@
+"""Figure functions return Figures with labelled axes and the expected artists (no pixel tests).
+
+The band-structure and cutoff figures are fed real Datasets; the DOS, Fermi-surface and
+overlap figures are fed small synthetic Datasets with the schema of :mod:`multigap.datasets`,
+so these tests check drawing only (the physics has its own tests).
+"""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import xarray as xr
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+
+from multigap.datasets import bands_dataset, cutoff_dataset
+from multigap.errors import InputError
+from multigap.figures import (
+    band_color,
+    band_structure_figure,
+    cutoff_figure,
+    dos_figure,
+    model_color,
+    overlap_figure,
+    save_figure,
+)
+from multigap.presets import preset
+
+N_BANDS = 3
+
+
+def _labelled(ax) -> bool:
+    return bool(ax.get_xlabel().strip()) and bool(ax.get_ylabel().strip())
+
+
+def _synthetic_dos(name: str) -> xr.Dataset:
+    eta = np.linspace(-1.0, 2.0, 31)
+    partial = np.vstack([np.full_like(eta, 0.2), np.full_like(eta, 0.25), np.where(eta > 0, 0.8, 0.0)])
+    return xr.Dataset(
+        {
+            "dos_partial": (("band", "eta"), partial, {"units": "1"}),
+            "dos_total": ("eta", partial.sum(0), {"units": "1"}),
+            "energy": ("eta", 3000.0 + 274.0 * eta, {"units": "meV"}),
+            "E_L": ((), 3000.0, {"units": "meV"}),
+            "dE": ((), 274.0, {"units": "meV"}),
+            "period": ((), 1.4, {"units": "nm"}),
+        },
+        coords={"eta": eta, "band": np.arange(1, N_BANDS + 1)},
+        attrs={"model_name": name, "active_band": N_BANDS},
+    )
+
+
+def _synthetic_fermi(name: str, etas=(0.1, 0.9, 1.5)) -> xr.Dataset:
+    q = np.linspace(-np.pi / 1.4, np.pi / 1.4, 20)
+    n_seg, n_pt = 5, q.size
+    kx = np.full((len(etas), n_seg, n_pt), np.nan)
+    kz = np.full_like(kx, np.nan)
+    seg_band = np.zeros((len(etas), n_seg), dtype=int)
+    for i in range(len(etas)):
+        for j, (band, x) in enumerate([(1, 8.0), (1, -8.0), (2, 6.0), (2, -6.0)]):
+            kx[i, j], kz[i, j], seg_band[i, j] = x, q, band
+        if i > 0:  # a pocket of the active band at the 2nd and 3rd eta only
+            kx[i, 4, :10], kz[i, 4, :10], seg_band[i, 4] = np.cos(q[:10]), np.sin(q[:10]), 3
+    return xr.Dataset(
+        {
+            "kx": (("eta", "segment", "point"), kx, {"units": "1/nm"}),
+            "kz": (("eta", "segment", "point"), kz, {"units": "1/nm"}),
+            "segment_band": (("eta", "segment"), seg_band, {"units": "1"}),
+            "period": ((), 1.4, {"units": "nm"}),
+        },
+        coords={"eta": list(etas), "segment": np.arange(n_seg), "point": np.arange(n_pt)},
+        attrs={"model_name": name, "active_band": N_BANDS},
+    )
+
+
+def _synthetic_overlap() -> xr.Dataset:
+    q = np.linspace(-2.0, 2.0, 9)
+    base = 1.0 + 0.1 * np.arange(N_BANDS)[:, None] + 0.1 * np.arange(N_BANDS)[None, :]
+    tensor = base[:, :, None, None] * (1.0 + 0.05 * np.cos(q)[None, None, :, None]) * np.ones(q.size)
+    return xr.Dataset(
+        {
+            "overlap": (("band", "band2", "q", "q2"), tensor, {"units": "1"}),
+            "mean_overlap": (("band", "band2"), base, {"units": "1"}),
+        },
+        coords={"band": np.arange(1, N_BANDS + 1), "band2": np.arange(1, N_BANDS + 1), "q": q, "q2": q},
+        attrs={"model_name": "A", "active_band": N_BANDS},
+    )
+
+
+def test_band_structure_figure_has_one_panel_per_band():
+    fig = band_structure_figure(bands_dataset(preset("A"), n_q=21))
+    assert isinstance(fig, Figure)
+    axes = fig.axes
+    assert len(axes) == N_BANDS
+    # highest band on top; the active band's panel also has E_L and E_L + dE lines
+    assert [len(ax.get_lines()) for ax in axes] == [3, 1, 1]
+    assert all("meV" in ax.get_ylabel() for ax in axes)
+    assert "1/nm" in axes[-1].get_xlabel()
+    assert axes[0].get_lines()[0].get_color() == band_color(3)
+
+
+def test_dos_figure_with_fermi_surfaces_for_two_models():
+    fig = dos_figure(
+        [_synthetic_dos("A"), _synthetic_dos("B")], [_synthetic_fermi("A"), _synthetic_fermi("B")]
+    )
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 2 * (3 + 1)
+    dos_axes = [ax for ax in fig.axes if "DOS" in ax.get_ylabel()]
+    assert len(dos_axes) == 2
+    for ax in dos_axes:
+        assert _labelled(ax)
+        # total + one per band + the two Lifshitz lines at eta = 0 and 1
+        assert len(ax.get_lines()) == 1 + N_BANDS + 2
+        assert ax.get_lines()[0].get_color() == "black"
+    fermi_axes = [ax for ax in fig.axes if ax not in dos_axes]
+    assert all("k_x" in ax.get_xlabel() for ax in fermi_axes)
+    # 4 segments of bands 1, 2 (+ 1 pocket at eta_2, eta_3) and the two zero lines
+    assert [len(ax.get_lines()) for ax in fermi_axes[:3]] == [6, 7, 7]
+    assert len(fig.legends) == 1
+    assert len(fig.legends[0].get_texts()) == 1 + N_BANDS + 1
+
+
+def test_dos_figure_without_fermi_surfaces():
+    fig = dos_figure(_synthetic_dos("A"))
+    assert len(fig.axes) == 1
+    assert _labelled(fig.axes[0])
+
+
+def test_dos_figure_rejects_mismatched_inputs():
+    with pytest.raises(InputError, match="one per model"):
+        dos_figure([_synthetic_dos("A"), _synthetic_dos("B")], [_synthetic_fermi("A")])
+    with pytest.raises(InputError, match="dos_total"):
+        dos_figure(_synthetic_dos("A").drop_vars("dos_total"))
+
+
+def test_cutoff_figure_one_curve_and_one_reference_per_model():
+    ds = cutoff_dataset([preset("A"), preset("B")], np.linspace(0.0, 0.49, 11))
+    fig = cutoff_figure(ds)
+    (ax,) = fig.axes
+    assert _labelled(ax) and "meV" in ax.get_ylabel()
+    lines = ax.get_lines()
+    assert len(lines) == 4
+    assert lines[0].get_color() == model_color("A") and lines[2].get_color() == model_color("B")
+    np.testing.assert_allclose(lines[0].get_ydata(), ds["omega_tilde"].sel(model="A").values)
+    assert len(ax.get_legend().get_texts()) == 4
+
+
+def test_overlap_figure_bars_and_curves():
+    fig = overlap_figure(_synthetic_overlap(), q_fixed=0.0)
+    ax_bar, ax_q = fig.axes
+    assert _labelled(ax_bar) and _labelled(ax_q)
+    n_pairs = N_BANDS * (N_BANDS + 1) // 2
+    assert len(ax_bar.patches) == n_pairs
+    assert [t.get_text() for t in ax_bar.get_xticklabels()] == ["11", "12", "13", "22", "23", "33"]
+    assert len(ax_q.get_lines()) == n_pairs + 1  # + the V -> 0 reference at 1
+    # bar and curve of the same pair share a colour
+    assert ax_bar.patches[5].get_facecolor()[:3] == pytest.approx(to_rgb(ax_q.get_lines()[5].get_color()))
+
+
+def test_save_figure_writes_a_png(tmp_path):
+    path = save_figure(cutoff_figure(cutoff_dataset([preset("A")], [0.1, 0.3])), tmp_path / "deep" / "f.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_figures_never_touch_pyplot(tmp_path):
+    code = (
+        "import sys, numpy as np\n"
+        "from multigap.datasets import bands_dataset, cutoff_dataset\n"
+        "from multigap.figures import band_structure_figure, cutoff_figure, save_figure\n"
+        "from multigap.presets import preset\n"
+        "band_structure_figure(bands_dataset(preset('A'), n_q=5))\n"
+        "save_figure(cutoff_figure(cutoff_dataset([preset('B')], [0.2])), sys.argv[1])\n"
+        "assert 'matplotlib.pyplot' not in sys.modules\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "x.png")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
