@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -39,6 +41,11 @@ __all__ = [
 
 _XATOL = 1e-11  # meV, absolute tolerance on energies
 _COMPLEX_STEP = 1e-20  # meV, complex-step derivative
+
+
+def _wrap(angle: NDArray) -> NDArray:
+    """Angle reduced into [−π, π)."""
+    return np.mod(angle + math.pi, 2.0 * math.pi) - math.pi
 
 
 @runtime_checkable
@@ -82,8 +89,25 @@ class BandStructure(Protocol):
 
 
 def lifshitz_scale(bands: BandStructure, active_band: int) -> tuple[float, float]:
-    """E_L and ΔE of the (1-based) active band: its minimum and its width, meV."""
-    lo, hi = bands.band_edges[active_band - 1]
+    """E_L and ΔE of the (1-based) active band: its minimum and its width, meV.
+
+    Parameters
+    ----------
+    bands : BandStructure
+        Any band structure.
+    active_band : int
+        1-based index of the band (1 … ``bands.n_bands``).
+
+    Returns
+    -------
+    (float, float)
+        E_L = min_q E_a(q) and ΔE = max_q E_a(q) − min_q E_a(q), meV.
+    """
+    if isinstance(active_band, bool) or not 1 <= int(active_band) <= bands.n_bands:
+        raise ModelError(
+            f"active_band = {active_band!r}: must be in 1 … {bands.n_bands} (the bands computed)"
+        )
+    lo, hi = bands.band_edges[int(active_band) - 1]
     return float(lo), float(hi - lo)
 
 
@@ -101,16 +125,26 @@ class KronigPenneyBands:
 
     Notes
     -----
-    Band edges are found from the zeros of D(E) (one per band, at the band centre, where
-    cos(qd) = 0): between two consecutive centres the extremum of D (a root of D', by complex-step
-    differentiation) is a gap if |D| > 1 there, and the two roots of |D| = 1 on either side are
-    the edges.  A gap narrower than the location accuracy of that extremum (~1e-7 meV) is
-    reported as closed.
+    Band n lies between the Dirichlet eigenvalues μ_{n−1} and μ_n of one period (ψ(0) = ψ(d) = 0;
+    each closed gap holds exactly one).  They are found by bisection on the Prüfer angle, which
+    counts them exactly (Sturm oscillation theorem), so bands are never missed however close
+    (e.g. the bonding/antibonding pairs of a double-well stack).  Between μ_{n−1} and μ_n, D(E)
+    changes sign exactly once, at the band centre; between two centres the extremum of D (the
+    root of D', by complex-step differentiation) is a gap if |D| > 1 there, and the two roots of
+    |D| = 1 on either side are the edges.  A gap narrower than the location accuracy of that
+    extremum (~1e-7 meV) is reported as closed.  A band narrower than double precision resolves
+    (very thick or high barriers) raises :class:`~multigap.errors.BandStructureError`.
+
+    Bloch functions are evaluated in closed form layer by layer (no grid); z integrals use
+    ``n_z`` Gauss–Legendre nodes per layer, exact for the analytic ψ once ``n_z`` exceeds a few
+    times the number of oscillations of |ψ|² in a layer.
     """
 
     def __init__(self, lattice: Superlattice, n_bands: int, n_z: int = 24) -> None:
-        if n_bands < 1:
-            raise ModelError(f"n_bands = {n_bands!r}: must be >= 1")
+        if isinstance(n_bands, bool) or int(n_bands) != n_bands or n_bands < 1:
+            raise ModelError(f"n_bands = {n_bands!r}: must be an integer >= 1")
+        if isinstance(n_z, bool) or int(n_z) != n_z or n_z < 2:
+            raise ModelError(f"n_z = {n_z!r}: must be an integer >= 2 (Gauss-Legendre nodes per layer)")
         self.lattice = lattice
         self.n_bands = int(n_bands)
         self.n_z = int(n_z)
@@ -120,6 +154,9 @@ class KronigPenneyBands:
         self._v = np.array([ly.potential for ly in lattice.layers])
         self._m = np.array([ly.mass for ly in lattice.layers])
         self._bounds = np.concatenate([[0.0], np.cumsum(self._t)])
+        # below every potential: no state, D(E) > 1 and no Dirichlet eigenvalue
+        e0 = HBAR2_2ME * math.pi**2 / (float(self._m.max()) * self.period**2)
+        self._e_low = float(self._v.min()) - e0
         self._edges = self._find_edges()
 
     # ------------------------------------------------------------------ transfer matrices
@@ -129,9 +166,10 @@ class KronigPenneyBands:
         t = self._t if thickness is None else thickness
         x = (e - self._v) * self._m / HBAR2_2ME  # k² in 1/nm² (negative under the barrier)
         k = np.sqrt(x.astype(complex))
-        c = np.cos(k * t)
-        s = t * np.sinc(k * t / np.pi)  # sin(k t)/k, analytic through k = 0 and k imaginary
-        return c, self._m * s, -x * s / self._m, c
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is detected by the callers
+            c = np.cos(k * t)
+            s = t * np.sinc(k * t / np.pi)  # sin(k t)/k, analytic through k = 0 and k imaginary
+            return c, self._m * s, -x * s / self._m, c
 
     def transfer_matrix(self, energy: ArrayLike) -> NDArray[np.complex128]:
         """Transfer matrix of one period M(E) on (ψ, ψ'/m), shape energy.shape + (2, 2).
@@ -140,12 +178,15 @@ class KronigPenneyBands:
         real E the result is real up to rounding.
         """
         a, b, c, d = self._layer_matrices(np.asarray(energy, dtype=complex))
-        m = np.zeros(a.shape[:-1] + (2, 2), dtype=complex)
+        m = np.zeros((*a.shape[:-1], 2, 2), dtype=complex)
         m[..., 0, 0] = 1.0
         m[..., 1, 1] = 1.0
-        for j in range(len(self._t)):
-            lj = np.stack([np.stack([a[..., j], b[..., j]], -1), np.stack([c[..., j], d[..., j]], -1)], -2)
-            m = lj @ m
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is detected by the callers
+            for j in range(len(self._t)):
+                lj = np.stack(
+                    [np.stack([a[..., j], b[..., j]], -1), np.stack([c[..., j], d[..., j]], -1)], -2
+                )
+                m = lj @ m
         return m
 
     def _half_trace_c(self, energy: NDArray) -> NDArray[np.complex128]:
@@ -167,72 +208,120 @@ class KronigPenneyBands:
         return self._half_trace_c(e + 1j * _COMPLEX_STEP).imag / _COMPLEX_STEP
 
     # ------------------------------------------------------------------ band edges
+    def _dirichlet_phase(self, energy: ArrayLike) -> NDArray[np.float64]:
+        """Prüfer angle θ(d; E) of the solution with ψ(0) = 0, ψ'(0)/m = 1, in units of π.
+
+        θ is continuous and strictly increasing in E; ψ(z) vanishes whenever θ(z) crosses a
+        multiple of π, so ``floor(θ(d; E)/π)`` counts the Dirichlet eigenvalues of one period
+        below E (Sturm oscillation theorem).  The angle is taken in the plane (ψ, s·ψ'/m) with the
+        layer scale s = m/|k| (m where k = 0): an oscillatory layer advances it by exactly k·t, an
+        evanescent or flat layer by less than π/2 (resp. π), and a change of scale at an interface
+        keeps the quadrant.  Only directions are propagated (evanescent matrices divided by
+        cosh κt), so there is no overflow for arbitrarily thick barriers.
+        """
+        e = np.atleast_1d(np.asarray(energy, dtype=float))
+        psi = np.zeros_like(e)
+        u = np.ones_like(e)
+        theta = np.zeros_like(e)
+        a_end = np.zeros_like(e)
+        for j in range(len(self._t)):
+            m, t = self._m[j], self._t[j]
+            x = (e - self._v[j]) * m / HBAR2_2ME
+            k = np.sqrt(np.abs(x))
+            s = np.where(k > 0, m / np.where(k > 0, k, 1.0), m)
+            a_start = np.arctan2(psi, s * u)
+            if j > 0:  # rescaling at the interface keeps the quadrant: wrap into [-π, π)
+                theta += _wrap(a_start - a_end)
+            osc = x > 0
+            kt = k * t
+            # oscillatory layer: exact rotation by k t in the scaled plane
+            c_o, s_o = np.cos(kt), np.sin(kt)
+            # evanescent layer, divided by cosh κt: [[1, m tanh/κ], [κ tanh/m, 1]] in (ψ, ψ'/m)
+            th = np.tanh(kt)
+            b_e = np.where(k > 0, m * th / np.where(k > 0, k, 1.0), m * t)
+            c_e = k * th / m
+            psi_new = np.where(osc, c_o * psi + s_o * s * u, psi + b_e * u)
+            u_new = np.where(osc, (-s_o * psi / s) + c_o * u, c_e * psi + u)
+            norm = np.hypot(psi_new, s * u_new)
+            psi, u = psi_new / norm, u_new / norm
+            a_new = np.arctan2(psi, s * u)
+            theta += np.where(osc, kt, _wrap(a_new - a_start))
+            a_end = a_new
+        return theta / math.pi
+
+    def _bracket_bands(self, count: int) -> NDArray[np.float64]:
+        """Dirichlet eigenvalues μ_1 < … < μ_count of one period (meV).
+
+        The closed gap between bands n and n+1 (edges included) contains exactly μ_n, so band n
+        lies in [μ_{n−1}, μ_n] and D(E) changes sign exactly once there (at the band centre).
+        Found by bisection on the monotonic Prüfer angle: close or even degenerate bands are
+        never missed, however small their splitting.
+        """
+        lo = self._e_low
+        hi = (
+            float(self._v.max())
+            + HBAR2_2ME * (math.pi * (count + 1) / float(np.sum(np.sqrt(self._m) * self._t))) ** 2
+        )
+        for _ in range(200):
+            if float(self._dirichlet_phase(hi)[0]) > count:
+                break
+            hi = hi + 2.0 * (hi - lo)
+        else:  # pragma: no cover - the phase grows like sqrt(E)
+            raise BandStructureError(f"could not bracket {count} bands below {hi:.6g} meV")
+        mus = np.empty(count)
+        a = lo
+        for j in range(1, count + 1):
+            mus[j - 1] = optimize.brentq(
+                lambda e, jj=j: float(self._dirichlet_phase(e)[0]) - jj, a, hi, xtol=_XATOL, rtol=1e-15
+            )
+            a = float(mus[j - 1])
+        return mus
+
+    def _narrow(self, band: int, near: float) -> BandStructureError:
+        return BandStructureError(
+            f"band {band} is narrower than double precision resolves near {near:.6g} meV (isolated "
+            "wells: D(E) jumps across it between two floats); reduce the barrier height, thickness "
+            "or mass, or compute fewer bands"
+        )
+
+    def _root(self, f: Callable[[float], float], a: float, b: float, band: int) -> float:
+        """Bracketed root of ``f`` on [a, b]; a lost bracket means an unresolvably narrow band."""
+        try:
+            return float(optimize.brentq(f, a, b, xtol=_XATOL, rtol=1e-15))
+        except ValueError:
+            raise self._narrow(band, a) from None
+
     def _find_centres(self, count: int) -> NDArray[np.float64]:
-        """The first ``count`` zeros of D(E) (band centres), sorted."""
-        m_max = float(self._m.max())
-        e0 = HBAR2_2ME * math.pi**2 / (m_max * self.period**2)
-        step = e0 / 200.0
-        lo = float(self._v.min()) - e0
-        centres: list[float] = []
-        chunk = 4000
-        start = lo
-        d_prev = None
-        for _ in range(1000):
-            grid = start + step * np.arange(chunk + 1)
-            dv = self.half_trace(grid)
-            if d_prev is not None and dv[0] != d_prev:
-                pass
-            sign = np.sign(dv)
-            idx = np.nonzero(sign[:-1] * sign[1:] <= 0)[0]
-            for i in idx:
-                if dv[i] == 0.0:
-                    root = float(grid[i])
-                else:
-                    root = optimize.brentq(self.half_trace, grid[i], grid[i + 1], xtol=_XATOL, rtol=1e-15)
-                if not centres or root - centres[-1] > 0.5 * step:
-                    centres.append(root)
-            if len(centres) >= count:
-                return np.array(centres[:count])
-            start = float(grid[-1])
-            d_prev = dv[-1]
-        raise BandStructureError(f"could not find {count} bands below {start:.6g} meV")
+        """The first ``count`` zeros of D(E) (band centres, where cos(q d) = 0), sorted, meV."""
+        mus = self._bracket_bands(count)
+        lows = np.concatenate([[self._e_low], mus[:-1]])
+        centres = np.empty(count)
+        for n in range(count):
+            c = self._root(lambda e: float(self.half_trace(e)), float(lows[n]), float(mus[n]), n + 1)
+            if abs(float(self.half_trace(c))) > 0.5:  # D jumps over the band between two floats
+                raise self._narrow(n + 1, c)
+            centres[n] = c
+        return centres
 
     def _find_edges(self) -> NDArray[np.float64]:
         n = self.n_bands
         c = self._find_centres(n + 1)
         edges = np.empty((n, 2))
-        e0 = HBAR2_2ME * math.pi**2 / (float(self._m.max()) * self.period**2)
-        lo = float(self._v.min()) - e0
-        edges[0, 0] = optimize.brentq(lambda e: self.half_trace(e) - 1.0, lo, c[0], xtol=_XATOL, rtol=1e-15)
+        edges[0, 0] = self._root(lambda e: float(self.half_trace(e)) - 1.0, self._e_low, c[0], 1)
+        dprime = self.half_trace_derivative
         for j in range(n):  # gap between band j and band j+1 (0-based)
             sigma = -1.0 if j % 2 == 0 else 1.0
-            dprime = self.half_trace_derivative
-            fa, fb = dprime(c[j]), dprime(c[j + 1])
-            if fa * fb < 0:
-                e_star = optimize.brentq(dprime, c[j], c[j + 1], xtol=_XATOL, rtol=1e-15)
-            else:  # pragma: no cover - D' has one zero between centres for 1D Schrödinger
-                res = optimize.minimize_scalar(
-                    lambda e: -sigma * self.half_trace(e),
-                    bounds=(c[j], c[j + 1]),
-                    method="bounded",
-                    options={"xatol": 1e-10},
-                )
-                e_star = float(res.x)
+            # D' has exactly one zero between two band centres: the extremum of D in the gap
+            e_star = self._root(lambda e: float(dprime(e)), c[j], c[j + 1], j + 1)
             excess = sigma * float(self.half_trace(e_star)) - 1.0
+
+            def f(e: float, s: float = sigma) -> float:
+                return s * float(self.half_trace(e)) - 1.0
+
             if excess > 0.0:
-
-                def f(e: float, s: float = sigma) -> float:
-                    return s * float(self.half_trace(e)) - 1.0
-
-                try:
-                    top = optimize.brentq(f, c[j], e_star, xtol=_XATOL, rtol=1e-15)
-                    bottom = optimize.brentq(f, e_star, c[j + 1], xtol=_XATOL, rtol=1e-15)
-                except ValueError:
-                    raise BandStructureError(
-                        f"band {j + 1} is narrower than double precision resolves near "
-                        f"{c[j]:.6g} meV (isolated wells): reduce barrier height, width or mass"
-                    ) from None
-            else:
+                top = self._root(f, c[j], e_star, j + 1)
+                bottom = self._root(f, e_star, c[j + 1], j + 2)
+            else:  # closed gap (D touches ±1): both edges at the extremum
                 top = bottom = e_star
             edges[j, 1] = top
             if j + 1 < n:
@@ -335,15 +424,53 @@ class KronigPenneyBands:
             psi[:, sel] = cc * starts[j][:, 0:1] + self._m[j] * ss * starts[j][:, 1:2]
         return psi
 
-    def _densities_at(self, energy: NDArray, q: NDArray, z: NDArray | None) -> NDArray[np.float64]:
+    def _bloch(self, energy: NDArray, q: NDArray, z: NDArray | None) -> NDArray[np.complex128]:
+        """Normalised Bloch functions at z in [0, d) (default: the z nodes); energy, q flat arrays.
+
+        Gauge: ψ is real and positive at the z node where |ψ| is largest, so that
+        ψ_{n,−q} = ψ_{nq}* exactly.
+        """
         zq, wq = self.z_quadrature
-        rho_q = np.abs(self._psi(energy, q, zq)) ** 2
-        norm = rho_q @ wq / self.period
+        psi_q = self._psi(energy, q, zq)
+        rho = np.abs(psi_q) ** 2
+        norm = rho @ wq / self.period
         if np.any(~np.isfinite(norm)) or np.any(norm <= 0):
-            raise BandStructureError("Bloch function normalisation failed")
+            raise BandStructureError("Bloch function normalisation failed (overflow in a thick barrier)")
+        ref = psi_q[np.arange(psi_q.shape[0]), np.argmax(rho, axis=1)]
+        scale = np.conj(ref) / np.abs(ref) / np.sqrt(norm)
+        psi = psi_q if z is None else self._psi(energy, q, z)
+        return psi * scale[:, None]
+
+    def bloch_functions(self, q: ArrayLike, z: ArrayLike | None = None) -> NDArray[np.complex128]:
+        """Bloch functions ψ_nq(z), normalised to (1/d)∫_cell |ψ|² dz = 1 (dimensionless).
+
+        ψ is exact (closed form in every layer), continuous with ψ'/m continuous at every
+        interface (BenDaniel–Duke), and obeys ψ(z + d) = e^{iqd} ψ(z) for any real z.  Gauge: ψ
+        is real and positive where |ψ| is largest on the z nodes, hence ψ_{n,−q} = ψ_{nq}*.  At a
+        zone end with a closed gap (degenerate states) the combination returned is arbitrary.
+
+        Parameters
+        ----------
+        q : array_like
+            Wave numbers, 1/nm.
+        z : array_like, optional
+            Positions in nm (any real value); default: the z quadrature nodes (:attr:`z_quadrature`).
+
+        Returns
+        -------
+        ndarray of complex, shape (n_bands, len(q), len(z))
+        """
+        q = np.atleast_1d(np.asarray(q, dtype=float))
+        e = self.energies(q)
+        qq = np.tile(q, self.n_bands)
         if z is None:
-            return rho_q / norm[:, None]
-        return np.abs(self._psi(energy, q, z)) ** 2 / norm[:, None]
+            flat = self._bloch(e.ravel(), qq, None)
+        else:
+            zz = np.atleast_1d(np.asarray(z, dtype=float))
+            cells = np.floor(zz / self.period)
+            z0 = np.clip(zz - cells * self.period, 0.0, self.period)
+            flat = self._bloch(e.ravel(), qq, z0) * np.exp(1j * np.outer(qq, cells) * self.period)
+        return flat.reshape(self.n_bands, q.size, -1)
 
     def bloch_densities(self, q: ArrayLike, z: ArrayLike | None = None) -> NDArray[np.float64]:
         """|ψ_nq(z)|² normalised to (1/d)∫_cell |ψ|² dz = 1 (dimensionless).
@@ -362,7 +489,7 @@ class KronigPenneyBands:
         q = np.atleast_1d(np.asarray(q, dtype=float))
         e = self.energies(q)
         zz = None if z is None else np.mod(np.atleast_1d(np.asarray(z, dtype=float)), self.period)
-        flat = self._densities_at(e.ravel(), np.tile(q, self.n_bands), zz)
+        flat = np.abs(self._bloch(e.ravel(), np.tile(q, self.n_bands), zz)) ** 2
         return flat.reshape(self.n_bands, q.size, -1)
 
     def overlap_factors(self, q: ArrayLike) -> NDArray[np.float64]:
@@ -415,15 +542,33 @@ def calibrate(
     -------
     Model
         The calibrated model; ΔE matches the target to ~1e-8 meV.
+
+    Raises
+    ------
+    ModelError
+        If the target is not bracketed (ΔE − target has the same sign at both ends of the
+        bracket: unreachable in it), or a parameter in the bracket is unphysical or gives no
+        computable band structure.
     """
     if quantity not in {"mass", "thickness", "potential"}:
         raise ModelError(f"quantity = {quantity!r}: must be 'mass', 'thickness' or 'potential'")
-    if target_width <= 0:
-        raise ModelError(f"target_width = {target_width!r}: must be > 0 meV")
+    if isinstance(target_width, bool) or not isinstance(target_width, numbers.Real) or not target_width > 0:
+        raise ModelError(f"target_width = {target_width!r}: must be a number > 0 (meV)")
     layers = model.lattice.layers
-    if not 0 <= layer < len(layers):
-        raise ModelError(f"layer = {layer!r}: must index one of the {len(layers)} layers")
+    if isinstance(layer, bool) or not isinstance(layer, numbers.Integral) or not 0 <= layer < len(layers):
+        raise ModelError(f"layer = {layer!r}: must be a 0-based index of one of the {len(layers)} layers")
     start = getattr(layers[layer], quantity)
+    if bracket is None:
+        if start <= 0:
+            raise ModelError(
+                f"calibrate: layer {layer} {quantity} = {start!r} gives no default bracket "
+                "(value/10 … value*10 needs value > 0); pass `bracket`"
+            )
+        lo, hi = start / 10.0, start * 10.0
+    else:
+        lo, hi = (float(b) for b in bracket)
+        if not lo < hi:
+            raise ModelError(f"bracket = {bracket!r}: must be (low, high) with low < high")
 
     def with_value(value: float) -> Model:
         new_layers = list(layers)
@@ -432,15 +577,21 @@ def calibrate(
         return dataclasses.replace(model, lattice=lattice)
 
     def residual(value: float) -> float:
-        bands = band_structure(with_value(value))
+        try:
+            bands = band_structure(with_value(value))
+        except BandStructureError as exc:
+            raise ModelError(
+                f"calibrate: layer {layer} {quantity} = {value:.10g} inside bracket [{lo:.6g}, {hi:.6g}] "
+                f"has no computable band structure ({exc}); narrow `bracket`"
+            ) from None
         return lifshitz_scale(bands, model.active_band)[1] - target_width
 
-    lo, hi = bracket if bracket is not None else (start / 10.0, start * 10.0)
     f_lo, f_hi = residual(lo), residual(hi)
     if f_lo * f_hi > 0:
         raise ModelError(
-            f"calibrate: target dE = {target_width} meV not reached for layer {layer} {quantity} "
-            f"in [{lo:.6g}, {hi:.6g}] (dE - target = {f_lo:.6g}, {f_hi:.6g} meV); widen `bracket`"
+            f"calibrate: target dE = {target_width} meV is unreachable with layer {layer} {quantity} "
+            f"in [{lo:.6g}, {hi:.6g}] (dE - target = {f_lo:.6g} and {f_hi:.6g} meV at the ends, same "
+            "sign); change the target or widen `bracket`"
         )
     value = optimize.brentq(residual, lo, hi, xtol=1e-15, rtol=1e-15, maxiter=200)
     return with_value(value)
