@@ -374,7 +374,12 @@ class KronigPenneyBands:
         Exact: q = arccos(D(E))/d.
         """
         lo, hi = self._edges[band]
-        e = min(max(float(energy), lo), hi)
+        q_bottom = 0.0 if band % 2 == 0 else math.pi / self.period  # D = +1 at q = 0
+        e = float(energy)
+        if e <= lo:
+            return q_bottom
+        if e >= hi:
+            return math.pi / self.period - q_bottom
         y = float(np.clip(self.half_trace(e), -1.0, 1.0))
         return math.acos(y) / self.period
 
@@ -536,7 +541,9 @@ def calibrate(
     quantity : {"mass", "thickness", "potential"}
         Which parameter of that layer to solve for (mass in m_e, thickness nm, potential meV).
     bracket : (float, float), optional
-        Search interval for the parameter; default: from value/10 to value*10.
+        Search interval for the parameter, in its unit.  Default: value/10 … value*10, each end
+        pulled geometrically towards the start value while it gives bands too narrow for double
+        precision (:class:`~multigap.errors.BandStructureError`).
 
     Returns
     -------
@@ -576,15 +583,30 @@ def calibrate(
         lattice = dataclasses.replace(model.lattice, layers=tuple(new_layers))
         return dataclasses.replace(model, lattice=lattice)
 
+    def width_error(value: float) -> float:
+        bands = band_structure(with_value(value))
+        return lifshitz_scale(bands, model.active_band)[1] - target_width
+
     def residual(value: float) -> float:
         try:
-            bands = band_structure(with_value(value))
+            return width_error(value)
         except BandStructureError as exc:
             raise ModelError(
                 f"calibrate: layer {layer} {quantity} = {value:.10g} inside bracket [{lo:.6g}, {hi:.6g}] "
                 f"has no computable band structure ({exc}); narrow `bracket`"
             ) from None
-        return lifshitz_scale(bands, model.active_band)[1] - target_width
+
+    if bracket is None:  # pull a default end that has no computable bands towards the start value
+        ends = []
+        for end in (lo, hi):
+            for _ in range(40):
+                try:
+                    width_error(end)
+                    break
+                except BandStructureError:
+                    end = math.sqrt(end * start)
+            ends.append(end)
+        lo, hi = ends
 
     f_lo, f_hi = residual(lo), residual(hi)
     if f_lo * f_hi > 0:
