@@ -136,3 +136,67 @@ def test_python_dash_m_runs_the_cli():
     )
     assert bad.returncode == 2
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_dos_json_agrees_with_the_library(runner):
+    from multigap import dos
+
+    data = _json(
+        runner.invoke(
+            main, ["dos", "--model", "B", "--json", "--eta-min", "-0.5", "--eta-max", "1.5", "--n-eta", "5"]
+        )
+    )
+    model = preset("B")
+    bands = band_structure(model)
+    eta = np.array(data["eta"])
+    assert {0.0, 1.0, 1.0 - 1e-6} <= set(eta)  # refined towards the Lifshitz points
+    partial, total = dos.dos_vs_eta(bands, model.active_band, eta)
+    # JSON has no infinity: the van Hove point eta = 1 is reported as null
+    assert data["dos_total"][list(eta).index(1.0)] is None
+    np.testing.assert_array_equal(
+        np.array(data["dos_partial"], dtype=float), np.where(np.isinf(partial), np.nan, partial)
+    )
+    np.testing.assert_array_equal(
+        np.array(data["dos_total"], dtype=float), np.where(np.isinf(total), np.nan, total)
+    )
+    assert data["E_neck_meV"] == pytest.approx(data["E_L_meV"] + data["dE_meV"], rel=1e-14)
+    np.testing.assert_allclose(data["mu_meV"], dos.eta_to_mu(bands, model.active_band, eta), rtol=1e-15)
+
+
+def test_dos_uniform_grid_and_plot(runner, tmp_path):
+    plot = tmp_path / "dos.png"
+    data = _json(
+        runner.invoke(
+            main, ["dos", "--json", "--uniform", "--n-eta", "4", "--fermi-eta", "0.5", "--plot", str(plot)]
+        )
+    )
+    assert data["eta"] == [-1.0, 0.0, 1.0, 2.0]
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_overlap_json_agrees_with_the_library(runner, tmp_path):
+    from multigap import overlap
+
+    out = tmp_path / "ov.nc"
+    data = _json(runner.invoke(main, ["overlap", "--model", "A", "--n-q", "7", "--json", "--out", str(out)]))
+    expected = overlap.mean_overlap_matrix(band_structure(preset("A")), 7)
+    np.testing.assert_allclose(np.array(data["mean_overlap"]), expected, rtol=1e-14)
+    assert sorted(data["mean_overlap_pairs"]) == ["11", "12", "13", "22", "23", "33"]
+    assert data["mean_overlap_pairs"]["23"] == pytest.approx(expected[1, 2], rel=1e-14)
+    assert model_from_dataset(read_dataset(out)) == preset("A")
+
+
+def test_demo_writes_readable_files_and_lists_them(runner, tmp_path):
+    result = runner.invoke(main, ["demo", "--out", str(tmp_path), "--n-eta", "7", "--n-q", "5"])
+    assert result.exit_code == 0, result.output
+    written = [line.removeprefix("wrote ") for line in result.stdout.splitlines()]
+    names = sorted(p.rsplit("/", 1)[-1] for p in written)
+    expected = [f"{kind}_{m}.nc" for kind in ("bands", "dos", "fermi", "overlap") for m in "AB"]
+    expected += ["bands_A.png", "bands_B.png", "cutoff.nc", "fig3_dos.png", "fig4_cutoff.png"]
+    expected += ["fig5_overlap_A.png", "fig5_overlap_B.png"]
+    assert names == sorted(expected)
+    for path in written:
+        if path.endswith(".nc"):
+            ds = read_dataset(path)
+            name = path[-4] if path.endswith(("_A.nc", "_B.nc")) else "B"
+            assert model_from_dataset(ds, name if "model" in ds.coords else None) == preset(name)

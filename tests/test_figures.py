@@ -181,3 +181,19 @@ def test_figures_never_touch_pyplot(tmp_path):
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_figures_accept_real_datasets_including_the_van_hove_infinity():
+    from multigap.datasets import dos_dataset, eta_grid, fermi_surface_dataset, overlap_dataset
+
+    model = preset("B")
+    dos = dos_dataset(model, eta_grid(-1.0, 2.0, 13))
+    assert np.isinf(dos["dos_total"].values).any()
+    fig = dos_figure(dos, fermi_surface_dataset(model, n_points=10))
+    ax_dos = next(ax for ax in fig.axes if "DOS" in ax.get_ylabel())
+    top = ax_dos.get_ylim()[1]
+    assert np.isfinite(top) and top > np.nanmax(
+        np.where(np.isinf(dos["dos_total"]), np.nan, dos["dos_total"])
+    )
+    fig5 = overlap_figure(overlap_dataset(model, n_q=5))
+    assert len(fig5.axes[0].patches) == 6

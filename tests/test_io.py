@@ -5,6 +5,7 @@ import pytest
 import xarray as xr
 
 from multigap import __version__
+from multigap.bands import band_structure
 from multigap.datasets import bands_dataset, cutoff_dataset
 from multigap.errors import InputError
 from multigap.io import model_from_dataset, read_dataset, write_dataset
@@ -49,8 +50,6 @@ def test_bands_round_trip_keeps_values_units_and_model(tmp_path, model):
 
 
 def test_bands_dataset_matches_the_band_structure():
-    from multigap.bands import band_structure
-
     model = preset("B")
     ds = bands_dataset(model, n_q=17)
     bands = band_structure(model)
@@ -93,3 +92,54 @@ def test_read_errors_name_the_file(tmp_path):
 def test_dataset_without_model_is_rejected():
     with pytest.raises(InputError, match="carries no model"):
         model_from_dataset(xr.Dataset())
+
+
+def test_dos_round_trip_keeps_the_van_hove_infinity(tmp_path):
+    from multigap import dos as dos_module
+    from multigap.datasets import dos_dataset, eta_grid
+
+    model = preset("A")
+    eta = eta_grid(-0.5, 1.5, 21)
+    assert 0.0 in eta and 1.0 in eta and 1.0 - 1e-6 in eta
+    ds = dos_dataset(model, eta)
+    _assert_units_everywhere(ds)
+    partial, _ = dos_module.dos_vs_eta(band_structure(model), model.active_band, eta)
+    np.testing.assert_array_equal(ds["dos_partial"].values, partial)
+    back = read_dataset(write_dataset(ds, tmp_path / "dos.nc"))
+    assert np.isinf(back["dos_total"].sel(eta=1.0))
+    xr.testing.assert_identical(
+        back[["dos_total", "energy", "E_neck"]], ds[["dos_total", "energy", "E_neck"]]
+    )
+    assert float(back["E_neck"]) == pytest.approx(float(back["E_L"] + back["dE"]), rel=1e-14)
+    np.testing.assert_allclose(back["energy"].values, float(back["E_L"]) + eta * float(back["dE"]))
+    assert model_from_dataset(back) == model
+
+
+def test_fermi_surface_dataset_pads_segments_and_keeps_bands(tmp_path):
+    from multigap.datasets import fermi_surface_dataset
+
+    ds = fermi_surface_dataset(preset("B"), [-0.5, 0.5, 1.5], n_points=20)
+    _assert_units_everywhere(ds)
+    back = read_dataset(write_dataset(ds, tmp_path / "fermi.nc"))
+    bands_per_eta = [sorted(set(back["segment_band"].values[i]) - {0}) for i in range(3)]
+    assert bands_per_eta == [[1, 2], [1, 2, 3], [1, 2, 3]]  # the active band's pocket appears at eta = 0
+    closed = back["segment_closed"].values
+    assert closed[1].sum() == 1 and closed[2].sum() == 0  # one closed pocket below the neck, none above
+    pad = back["segment_band"].values == 0
+    assert np.all(np.isnan(back["kx"].values[pad]))
+    assert np.nanmax(np.abs(back["kz"].values)) <= np.pi / float(back["period"]) * (1 + 1e-12)
+
+
+def test_overlap_dataset_matches_the_overlap_module(tmp_path):
+    from multigap import overlap
+    from multigap.datasets import overlap_dataset
+
+    model = preset("A")
+    ds = overlap_dataset(model, n_q=9)
+    _assert_units_everywhere(ds)
+    bands = band_structure(model)
+    np.testing.assert_allclose(ds["mean_overlap"].values, overlap.mean_overlap_matrix(bands, 9), rtol=1e-14)
+    tensor = ds["overlap"].values
+    np.testing.assert_allclose(tensor, np.transpose(tensor, (1, 0, 3, 2)), rtol=1e-12)  # (n,q) <-> (n',q')
+    back = read_dataset(write_dataset(ds, tmp_path / "overlap.nc"))
+    xr.testing.assert_identical(back[["overlap", "mean_overlap"]], ds[["overlap", "mean_overlap"]])

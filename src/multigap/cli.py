@@ -257,6 +257,7 @@ def bands(model_spec: str, n_q: int, as_json: bool, out: Path | None, plot: Path
     callback=_parse_float_list,
     help="η values of the Fermi-surface panels of --plot (comma-separated).",
 )
+@click.option("--uniform", is_flag=True, help="Uniform grid only (no extra points near η = 0 and η = 1).")
 @output_options
 def dos(
     model_spec: str,
@@ -264,27 +265,28 @@ def dos(
     eta_max: float,
     n_eta: int,
     fermi_eta: list[float],
+    uniform: bool,
     as_json: bool,
     out: Path | None,
     plot: Path | None,
 ) -> None:
-    """Density of states (per spin, relative to N₀ = m_x/(2πħ²)) against η; paper Fig. 3."""
-    from .datasets import dos_dataset, fermi_surface_dataset
+    """Density of states (per spin, relative to N₀ = m_x/(2πħ²)) against η; paper Fig. 3.
+
+    The η grid is uniform (--n-eta points) plus points approaching the Lifshitz points η = 0 and
+    η = 1 (to 1e-6), where the DOS jumps and diverges logarithmically; exactly at η = 1 the total
+    DOS is infinite (JSON: null).
+    """
+    from .datasets import dos_dataset, eta_grid, fermi_surface_dataset
     from .figures import dos_figure
 
-    if not eta_max > eta_min:
-        raise click.BadParameter(
-            f"--eta-max {eta_max} must exceed --eta-min {eta_min}", param_hint="--eta-max"
-        )
     m = resolve_model(model_spec)
-    ds = dos_dataset(m, np.linspace(eta_min, eta_max, n_eta))
-    lifshitz = {k[len("lifshitz_") :]: v for k, v in ds.attrs.items() if k.startswith("lifshitz_")}
+    ds = dos_dataset(m, eta_grid(eta_min, eta_max, n_eta, refine=not uniform))
     payload = {
         **_model_payload(m),
         "active_band": m.active_band,
         "E_L_meV": float(ds["E_L"]),
         "dE_meV": float(ds["dE"]),
-        "lifshitz_points": lifshitz,
+        "E_neck_meV": float(ds["E_neck"]),
         "eta": ds["eta"].values,
         "mu_meV": ds["energy"].values,
         "dos_total": ds["dos_total"].values,
@@ -301,8 +303,10 @@ def dos(
             "DOS per spin in units of N0 = m_x/(2 pi hbar^2)",
             f"{'eta':>8}  {'mu (meV)':>11}  {'total':>8}  " + "  ".join(f"{'N' + str(n):>8}" for n in bands_),
         ]
-        step = max(1, (ds.sizes["eta"] - 1) // 12)
-        for i in range(0, ds.sizes["eta"], step):
+        eta = ds["eta"].values
+        targets = np.unique(np.concatenate([np.linspace(eta[0], eta[-1], 13), [0.0, 1.0]]))
+        rows = np.unique([int(np.argmin(np.abs(eta - t))) for t in targets])
+        for i in rows:
             row = ds.isel(eta=i)
             lines.append(
                 f"{float(row['eta']):8.3f}  {float(row['energy']):11.3f}  {float(row['dos_total']):8.4f}  "
@@ -396,6 +400,7 @@ def run_demo(out_dir: Path, model_specs: Sequence[str], n_eta: int = 301, n_q: i
         bands_dataset,
         cutoff_dataset,
         dos_dataset,
+        eta_grid,
         fermi_surface_dataset,
         overlap_dataset,
     )
@@ -408,7 +413,7 @@ def run_demo(out_dir: Path, model_specs: Sequence[str], n_eta: int = 301, n_q: i
     models = [resolve_model(s) for s in model_specs]
     names = ["".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in m.name) or "model" for m in models]
     tags = [t if names.count(t) == 1 else f"{t}_{i + 1}" for i, t in enumerate(names)]
-    eta = np.linspace(-1.0, 2.0, n_eta)
+    eta = eta_grid(-1.0, 2.0, n_eta)
     dos_sets, fermi_sets = [], []
     for m, tag in zip(models, tags, strict=True):
         ds = bands_dataset(m, n_q=n_q)

@@ -33,6 +33,7 @@ __all__ = [
     "bands_dataset",
     "cutoff_dataset",
     "dos_dataset",
+    "eta_grid",
     "fermi_surface_dataset",
     "model_attrs",
     "overlap_dataset",
@@ -138,37 +139,72 @@ def dos_dataset(model: Model, eta: ArrayLike) -> xr.Dataset:
     xarray.Dataset
         Coordinates ``eta``, ``band``; variables ``dos_partial(band, eta)`` and ``dos_total(eta)``
         (both N/N₀, dimensionless, per spin), ``energy(eta)`` = μ(η) (meV), scalars ``E_L``, ``dE``,
-        ``period`` and the Lifshitz points of the active band as attributes ``lifshitz_*``.
+        ``period`` and ``E_neck`` (the η = 1 Lifshitz point, meV).  Exactly at a van Hove point
+        (η = 1) ``dos_total`` is +inf.
     """
     from . import dos
 
     eta = _as_1d("eta", eta)
     bands = band_structure(model)
     partial, total = dos.dos_vs_eta(bands, model.active_band, eta)
-    mu = dos.eta_to_mu(bands, model.active_band, eta)
+    mu = np.atleast_1d(dos.eta_to_mu(bands, model.active_band, eta))
     points = dos.lifshitz_points(bands, model.active_band)
-    attrs: dict[str, str | int | float] = {
-        **model_attrs(model),
-        "title": f"Density of states of model {model.name} against the Lifshitz parameter",
-    }
-    for key, value in points.items():
-        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-            attrs[f"lifshitz_{key}"] = float(value)
     return xr.Dataset(
         {
             "dos_partial": _var(
                 ("band", "eta"), partial, "1", "partial density of states N_n(mu)/N_0 per spin"
             ),
-            "dos_total": _var("eta", total, "1", "total density of states N(mu)/N_0 per spin"),
+            "dos_total": _var(
+                "eta", total, "1", "total density of states N(mu)/N_0 per spin (+inf at a van Hove point)"
+            ),
             "energy": _var("eta", mu, "meV", "chemical potential mu = E_L + eta dE"),
+            "E_neck": _var((), points["E_neck"], "meV", "neck-opening Lifshitz point E_L + dE (eta = 1)"),
             **_scale_vars(bands, model),
         },
         coords={
             "eta": _var("eta", eta, "1", "Lifshitz parameter eta = (mu - E_L)/dE"),
             "band": _band_coord(bands.n_bands),
         },
-        attrs=attrs,
+        attrs={
+            **model_attrs(model),
+            "title": f"Density of states of model {model.name} against the Lifshitz parameter",
+        },
     )
+
+
+def eta_grid(
+    eta_min: float = -1.0, eta_max: float = 2.0, n_eta: int = 301, refine: bool = True
+) -> np.ndarray:
+    """A grid of Lifshitz parameters, optionally refined towards the Lifshitz points η = 0 and 1.
+
+    The DOS jumps at η = 0 and diverges logarithmically at η = 1; a uniform grid shows the
+    peak only as high as its spacing allows.  With ``refine`` the points η = 0, 1 ± 10^-k
+    (k = 2 … 6) that fall inside [η_min, η_max] are added to the uniform grid.
+
+    Parameters
+    ----------
+    eta_min, eta_max : float
+        Range of η (dimensionless), ``eta_min < eta_max``.
+    n_eta : int
+        Points of the uniform part (>= 2).
+    refine : bool
+        Add the points near the Lifshitz points.
+
+    Returns
+    -------
+    ndarray
+        Sorted, unique η values.
+    """
+    if not (np.isfinite(eta_min) and np.isfinite(eta_max) and eta_min < eta_max):
+        raise InputError(f"eta range [{eta_min!r}, {eta_max!r}]: need finite eta_min < eta_max")
+    if isinstance(n_eta, bool) or not isinstance(n_eta, (int, np.integer)) or n_eta < 2:
+        raise InputError(f"n_eta = {n_eta!r}: must be an integer >= 2")
+    eta = np.linspace(eta_min, eta_max, int(n_eta))
+    if refine:
+        offsets = 10.0 ** -np.arange(2.0, 7.0)
+        extra = np.concatenate([[0.0, 1.0], 1.0 - offsets, 1.0 + offsets, offsets, -offsets])
+        eta = np.concatenate([eta, extra[(extra >= eta_min) & (extra <= eta_max)]])
+    return np.unique(eta)
 
 
 def fermi_surface_dataset(
@@ -193,7 +229,8 @@ def fermi_surface_dataset(
     xarray.Dataset
         Coordinates ``eta``, ``segment``, ``point``; variables ``kx(eta, segment, point)`` and
         ``kz(eta, segment, point)`` (1/nm, NaN-padded), ``segment_band(eta, segment)`` (1-based
-        band of each segment, 0 for padding), ``energy(eta)`` = μ (meV), ``E_L``, ``dE``, ``period``.
+        band of each segment, 0 for padding), ``segment_closed(eta, segment)`` (1: closed pocket),
+        ``energy(eta)`` = μ (meV), ``E_L``, ``dE``, ``period``.
     """
     from . import dos
 
@@ -202,23 +239,29 @@ def fermi_surface_dataset(
     mu = np.atleast_1d(dos.eta_to_mu(bands, model.active_band, etas)).astype(float)
     per_eta = [dos.fermi_surface(bands, float(m), n_points=n_points) for m in mu]
     n_seg = max([len(s) for s in per_eta] + [1])
-    n_pt = max([len(np.atleast_1d(kx)) for segs in per_eta for _, kx, _ in segs] + [1])
+    n_pt = max([np.size(c.kx) for segs in per_eta for c in segs] + [1])
     kx = np.full((etas.size, n_seg, n_pt), np.nan)
     kz = np.full((etas.size, n_seg, n_pt), np.nan)
     seg_band = np.zeros((etas.size, n_seg), dtype=np.int64)
+    seg_closed = np.zeros((etas.size, n_seg), dtype=np.int8)
     for i, segs in enumerate(per_eta):
-        for j, (band, sx, sq) in enumerate(segs):
-            sx = np.atleast_1d(np.asarray(sx, dtype=float))
-            sq = np.atleast_1d(np.asarray(sq, dtype=float))
-            kx[i, j, : sx.size] = sx
-            kz[i, j, : sq.size] = sq
-            seg_band[i, j] = int(band) + 1  # dos.fermi_surface returns 0-based band indices
+        for j, c in enumerate(segs):
+            kx[i, j, : np.size(c.kx)] = c.kx
+            kz[i, j, : np.size(c.q)] = c.q
+            seg_band[i, j] = int(c.band)  # 1-based
+            seg_closed[i, j] = int(bool(c.closed))
     return xr.Dataset(
         {
             "kx": _var(("eta", "segment", "point"), kx, "1/nm", "Fermi contour k_x (NaN-padded)"),
             "kz": _var(("eta", "segment", "point"), kz, "1/nm", "Fermi contour q = k_z (NaN-padded)"),
             "segment_band": _var(
                 ("eta", "segment"), seg_band, "1", "subband index n of each segment (0: padding)"
+            ),
+            "segment_closed": _var(
+                ("eta", "segment"),
+                seg_closed,
+                "1",
+                "1 for a closed pocket, 0 for a curve ending on the zone edge",
             ),
             "energy": _var("eta", mu, "meV", "chemical potential mu = E_L + eta dE"),
             **_scale_vars(bands, model),

@@ -203,7 +203,9 @@ def _dos_panel(ax: Axes, ds: xr.Dataset, fermi_etas: Sequence[float]) -> None:
             color="0.3",
         )
     ax.set_xlim(eta[0], eta[-1])
-    ax.set_ylim(0.0, 1.2 * float(np.nanmax(ds["dos_total"].values)))
+    total = ds["dos_total"].values
+    finite = total[np.isfinite(total)]
+    ax.set_ylim(0.0, 1.2 * float(finite.max()) if finite.size else 1.0)
     ax.set_xlabel(r"Lifshitz parameter $\eta = (\mu - E_L)/\Delta E$")
     ax.set_ylabel(r"DOS $N(\mu)/N_0$ (per spin)")
     de = float(ds["dE"])
