@@ -200,3 +200,15 @@ def test_demo_writes_readable_files_and_lists_them(runner, tmp_path):
             ds = read_dataset(path)
             name = path[-4] if path.endswith(("_A.nc", "_B.nc")) else "B"
             assert model_from_dataset(ds, name if "model" in ds.coords else None) == preset(name)
+
+
+def test_readme_python_snippets_run(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in readme.split("```python\n")[1:]]
+    assert blocks, "README has no python snippet"
+    monkeypatch.chdir(tmp_path)
+    for code in blocks:
+        exec(compile(code, "README.md", "exec"), {})
+    assert (tmp_path / "results" / "bands_A.png").is_file()
