@@ -165,8 +165,8 @@ def band_structure_figure(ds: xr.Dataset) -> Figure:
     axes[-1].set_xlim(q[0], q[-1])
     axes[-1].set_xlabel(r"$q = k_z$ (1/nm)")
     fig.suptitle(
-        f"Model {_model_label(ds)}: subbands (active band {active}, "
-        rf"$E_L$ = {e_l:.1f} meV, $\Delta E$ = {de:.1f} meV)",
+        f"Model {_model_label(ds)}: subbands $E_n(q)$\n"
+        rf"active band {active}: $E_L$ = {e_l:.1f} meV, $\Delta E$ = {de:.1f} meV",
         fontsize=10,
     )
     return fig
@@ -190,6 +190,8 @@ def _dos_panel(ax: Axes, ds: xr.Dataset, fermi_etas: Sequence[float]) -> None:
     for x in (0.0, 1.0):
         ax.axvline(x, label=r"Lifshitz points $\eta$ = 0, 1" if x == 0.0 else None, **_REF_STYLE)
     for i, x in enumerate(fermi_etas):
+        if not eta[0] < x < eta[-1]:
+            continue
         ax.annotate(
             f"η{str(i + 1).translate(_SUBSCRIPT)}",
             xy=(x, 1.0),
@@ -314,7 +316,8 @@ def dos_figure(
         _dos_panel(ax_dos, d, fermi_etas)
         if m == 0:
             handles, labels = ax_dos.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside upper center", ncol=len(labels), fontsize=9, frameon=False)
+    ncol = len(labels) if n_models > 1 else (len(labels) + 1) // 2
+    fig.legend(handles, labels, loc="outside upper center", ncol=ncol, fontsize=9, frameon=False)
     return fig
 
 
