@@ -214,6 +214,22 @@ def test_unresolvably_narrow_band_is_a_clear_error():
         KronigPenneyBands(huge, 2)
 
 
+def test_the_choice_of_unit_cell_does_not_change_the_bands():
+    """Cyclic shifts of the layers, a symmetric cell and split layers describe the same crystal.
+
+    In the symmetric cell (W/2, L, W/2) every band-edge state is even or odd about the cell
+    centre, so the Dirichlet eigenvalues that bracket the bands sit exactly on band edges.
+    """
+    wire, spacer = MODEL_A.lattice.layers
+    half = Layer(thickness=spacer.thickness / 2, potential=spacer.potential, mass=spacer.mass)
+    reference = KronigPenneyBands(MODEL_A.lattice, 5)
+    q = np.linspace(0, 1, 9) * math.pi / reference.period
+    for layers in [(spacer, wire), (half, wire, half), (wire, half, half)]:
+        other = KronigPenneyBands(Superlattice(layers=layers), 5)
+        np.testing.assert_allclose(other.band_edges, reference.band_edges, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(other.energies(q), reference.energies(q), rtol=0, atol=1e-9)
+
+
 # --------------------------------------------------------------------------------- FD check
 
 

@@ -92,6 +92,17 @@ def test_overlaps_are_symmetric_positive_and_even(bands_a):
     np.testing.assert_allclose(square, overlap_tensor(bands_a, q, q), rtol=0)
 
 
+def test_overlaps_do_not_depend_on_the_cell_origin(bands_a):
+    """Ĩ is an integral over a whole period: shifting or re-cutting the cell leaves it unchanged."""
+    wire, spacer = preset("A").lattice.layers
+    half = Layer(thickness=spacer.thickness / 2, potential=spacer.potential, mass=spacer.mass)
+    q = np.array([0.0, 0.35, 0.9]) * math.pi / bands_a.period
+    reference = overlap_tensor(bands_a, q)
+    for layers in [(spacer, wire), (half, wire, half)]:
+        other = KronigPenneyBands(Superlattice(layers=layers), 3)
+        np.testing.assert_allclose(overlap_tensor(other, q), reference, rtol=1e-12)
+
+
 def test_overlaps_are_one_without_a_superlattice_potential():
     bands = KronigPenneyBands(stack((0.85, 0.0, 1.0), (0.55, 0.0, 1.0)), 4)
     d = bands.period
