@@ -86,8 +86,8 @@ def _as_energy(value: ArrayLike, name: str) -> NDArray[np.float64]:
             f"{name} = {value!r}: must be a real number or an array of real numbers (meV)"
         ) from exc
     if not np.all(np.isfinite(arr)):
-        bad = arr[~np.isfinite(arr)].ravel()[0]
-        raise InputError(f"{name} contains {bad!r}: every value must be finite (meV)")
+        bad = float(arr[~np.isfinite(arr)].ravel()[0])
+        raise InputError(f"{name} contains {bad!r}: every value must be finite")
     return arr
 
 
@@ -667,7 +667,10 @@ def fermi_surface(bands: BandStructure, energy: float, n_points: int = 200) -> l
     list of FermiContour
         (band, kx, q, closed) pieces, ready to plot as ``plot(c.kx, c.q)``.
     """
-    e = float(_as_energy(energy, "energy"))
+    arr = _as_energy(energy, "energy")
+    if arr.ndim != 0:
+        raise InputError(f"energy = {energy!r}: must be a single Fermi energy (meV); call once per energy")
+    e = float(arr)
     if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)) or n_points < 3:
         raise InputError(f"n_points = {n_points!r}: must be an integer >= 3")
     zb = math.pi / float(bands.period)
