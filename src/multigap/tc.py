@@ -24,7 +24,7 @@ from scipy import linalg, optimize
 
 from .constants import KB
 from .errors import ConvergenceError, InputError
-from .kernels import pair_susceptibility, pair_susceptibility_derivatives
+from .kernels import pair_susceptibility, pair_susceptibility_derivatives, pair_susceptibility_reference
 from .problem import MU_MODES, PairingProblem, electron_density, normal_mu
 from .states import BandStates
 
@@ -98,18 +98,30 @@ def _spectrum(problem: PairingProblem, states: list[BandStates], kernel: list[ND
     ]
     gaps = [st.factors @ c for st, c in zip(states, coeffs, strict=True)]
     peak = max(range(len(gaps)), key=lambda n: np.max(np.abs(gaps[n])) if gaps[n].size else 0.0)
-    norm = gaps[peak][np.argmax(np.abs(gaps[peak]))] if gaps[peak].size else 1.0
-    coeffs = [c / norm for c in coeffs]
+    norm = gaps[peak][np.argmax(np.abs(gaps[peak]))] if gaps[peak].size else 0.0
+    if norm != 0.0:
+        coeffs = [c / norm for c in coeffs]
     return LinearizedSpectrum(eigenvalue=lam, states=states, kernel=kernel, coefficients=coeffs)
 
 
-def leading_eigenvalue(problem: PairingProblem, mu: float, kt: float) -> LinearizedSpectrum:
-    """Leading eigenpair of the linearised gap operator at chemical potential μ (meV), k_BT (meV)."""
+def leading_eigenvalue(
+    problem: PairingProblem, mu: float, kt: float, *, reference: bool = False
+) -> LinearizedSpectrum:
+    """Leading eigenpair of the linearised gap operator at chemical potential μ (meV), k_BT (meV).
+
+    ``reference=True`` integrates every K_n(q) by adaptive quadrature (slow; for tests).
+    """
     states = problem.states(mu, kt)
-    kernel = [
-        pair_susceptibility(st.energy - mu, kt, problem.omega, problem.bands.mass_x, problem.n_nodes)
-        for st in states
-    ]
+    if reference:
+        kernel = [
+            pair_susceptibility_reference(st.energy - mu, kt, problem.omega, problem.bands.mass_x)
+            for st in states
+        ]
+    else:
+        kernel = [
+            pair_susceptibility(st.energy - mu, kt, problem.omega, problem.bands.mass_x, problem.n_nodes)
+            for st in states
+        ]
     return _spectrum(problem, states, kernel)
 
 
@@ -174,7 +186,9 @@ class TcResult:
         }
 
 
-def solve_tc(problem: PairingProblem, *, mu_mode: str = "fixed", rtol: float = 1e-10) -> TcResult:
+def solve_tc(
+    problem: PairingProblem, *, mu_mode: str = "fixed", rtol: float = 1e-10, reference: bool = False
+) -> TcResult:
     """Critical temperature of a pairing problem.
 
     Parameters
@@ -186,6 +200,8 @@ def solve_tc(problem: PairingProblem, *, mu_mode: str = "fixed", rtol: float = 1
         at T = 0.
     rtol : float
         Relative tolerance on Tc.
+    reference : bool
+        Use the slow adaptive-quadrature kernels (independent check of the fast path).
 
     Returns
     -------
@@ -216,7 +232,7 @@ def solve_tc(problem: PairingProblem, *, mu_mode: str = "fixed", rtol: float = 1
         calls += 1
         kt = math.exp(x)
         mu = mu_at(kt)
-        spec = leading_eigenvalue(problem, mu, kt)
+        spec = leading_eigenvalue(problem, mu, kt, reference=reference)
         cache[x] = (mu, spec)
         return spec.eigenvalue - 1.0
 
