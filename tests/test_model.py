@@ -200,7 +200,7 @@ def test_wrong_types_are_rejected_with_field_and_value(change, fragments):
         (lambda d: d["pairing"].update(omega0=-330.0), ("pairing.omega0", "-330.0", "> 0")),
         (lambda d: d["pairing"]["g"][0].__setitem__(0, -0.1), ("pairing.g[0][0]", "-0.1", ">= 0")),
         (lambda d: d["pairing"]["g"][1].__setitem__(1, math.inf), ("pairing.g[1][1]", "inf", "finite")),
-        (lambda d: d["numerics"].update(n_z=3), ("numerics.n_z", "3", ">= 4")),
+        (lambda d: d["numerics"].update(n_z=8), ("numerics.n_z", "8", ">= 16")),
         (lambda d: d["numerics"].update(tc_floor=0.0), ("numerics.tc_floor", "0.0", "> 0")),
     ],
 )
