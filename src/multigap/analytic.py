@@ -67,10 +67,11 @@ class ParabolicBands:
         """[min, max] of each band, meV."""
         return self._edges.copy()
 
-    def energies(self, q: ArrayLike) -> NDArray[np.float64]:
-        """E_n(q) in meV, shape (n_bands, len(q)); q in 1/nm."""
+    def energies(self, q: ArrayLike, band: int | None = None) -> NDArray[np.float64]:
+        """E_n(q) in meV, shape (n_bands, len(q)) or (len(q),) for one band; q in 1/nm."""
         q = np.atleast_1d(np.asarray(q, dtype=float))
-        return self.offsets[:, None] + HBAR2_2ME * q[None, :] ** 2 / self.mass_z
+        e = self.offsets[:, None] + HBAR2_2ME * q[None, :] ** 2 / self.mass_z
+        return e if band is None else e[band]
 
     def crossing(self, band: int, energy: float) -> float:
         """q in [0, π/d] with E_band(q) = energy (clipped), 1/nm."""
@@ -78,7 +79,8 @@ class ParabolicBands:
         e = min(max(energy, lo), hi)
         return min(math.sqrt((e - lo) * self.mass_z / HBAR2_2ME), math.pi / self.period)
 
-    def overlap_factors(self, q: ArrayLike) -> NDArray[np.float64]:
-        """Constant factors, shape (n_bands, len(q), n_bands)."""
+    def overlap_factors(self, q: ArrayLike, band: int | None = None) -> NDArray[np.float64]:
+        """Constant factors, shape (n_bands, len(q), n_bands) or (len(q), n_bands) for one band."""
         q = np.atleast_1d(np.asarray(q, dtype=float))
-        return np.broadcast_to(self._factors[:, None, :], (self.n_bands, q.size, self.n_bands)).copy()
+        x = np.broadcast_to(self._factors[:, None, :], (self.n_bands, q.size, self.n_bands)).copy()
+        return x if band is None else x[band]

@@ -75,16 +75,19 @@ class BandStructure(Protocol):
     @property
     def band_edges(self) -> NDArray[np.float64]: ...
 
-    def energies(self, q: ArrayLike) -> NDArray[np.float64]:
-        """E_n(q), meV, shape (n_bands, len(q)); q in 1/nm."""
+    def energies(self, q: ArrayLike, band: int | None = None) -> NDArray[np.float64]:
+        """E_n(q), meV, shape (n_bands, len(q)), or (len(q),) for one 0-based ``band``; q in 1/nm."""
         ...
 
     def crossing(self, band: int, energy: float) -> float:
         """The q in [0, π/d] (1/nm) where band ``band`` (0-based) has energy ``energy`` (meV)."""
         ...
 
-    def overlap_factors(self, q: ArrayLike) -> NDArray[np.float64]:
-        """X_n(q)[r], shape (n_bands, len(q), rank), with Ĩ^{nn'}(q,q') = X_n(q)·X_n'(q')."""
+    def overlap_factors(self, q: ArrayLike, band: int | None = None) -> NDArray[np.float64]:
+        """X_n(q)[r], shape (n_bands, len(q), rank) or (len(q), rank) for one 0-based ``band``.
+
+        Ĩ^{nn'}(q,q') = X_n(q)·X_n'(q').
+        """
         ...
 
 
@@ -334,16 +337,20 @@ class KronigPenneyBands:
         return self._edges.copy()
 
     # ------------------------------------------------------------------ energies
-    def energies(self, q: ArrayLike) -> NDArray[np.float64]:
-        """Exact subband energies E_n(q) in meV, shape (n_bands, len(q)); q in 1/nm (any real)."""
+    def energies(self, q: ArrayLike, band: int | None = None) -> NDArray[np.float64]:
+        """Exact subband energies E_n(q) in meV; q in 1/nm (any real).
+
+        Shape (n_bands, len(q)), or (len(q),) when a 0-based ``band`` is given.
+        """
         q = np.atleast_1d(np.asarray(q, dtype=float))
         y = np.cos(q * self.period)
-        out = np.empty((self.n_bands, q.size))
-        for n in range(self.n_bands):
+        bands = range(self.n_bands) if band is None else [band]
+        out = np.empty((len(bands), q.size))
+        for i, n in enumerate(bands):
             lo, hi = self._edges[n]
             sign_lo = 1.0 if n % 2 == 0 else -1.0  # D at the band bottom
-            out[n] = self._solve(y, lo, hi, sign_lo)
-        return out
+            out[i] = self._solve(y, lo, hi, sign_lo)
+        return out if band is None else out[0]
 
     def _solve(self, y: NDArray, lo: float, hi: float, d_lo: float) -> NDArray[np.float64]:
         """Energies in [lo, hi] with D(E) = y; D runs monotonically from d_lo to -d_lo."""
@@ -497,13 +504,18 @@ class KronigPenneyBands:
         flat = np.abs(self._bloch(e.ravel(), np.tile(q, self.n_bands), zz)) ** 2
         return flat.reshape(self.n_bands, q.size, -1)
 
-    def overlap_factors(self, q: ArrayLike) -> NDArray[np.float64]:
+    def overlap_factors(self, q: ArrayLike, band: int | None = None) -> NDArray[np.float64]:
         """X_n(q)[i] = √(w_i/d) |ψ_nq(z_i)|², so that Ĩ^{nn'}(q,q') = Σ_i X_n(q)[i] X_n'(q')[i].
 
-        Shape (n_bands, len(q), n_layers·n_z); dimensionless.
+        Shape (n_bands, len(q), n_layers·n_z), or (len(q), n_layers·n_z) for one 0-based
+        ``band``; dimensionless.
         """
         _, w = self.z_quadrature
-        return self.bloch_densities(q) * np.sqrt(w / self.period)
+        if band is None:
+            return self.bloch_densities(q) * np.sqrt(w / self.period)
+        q = np.atleast_1d(np.asarray(q, dtype=float))
+        rho = np.abs(self._bloch(self.energies(q, band), q, None)) ** 2
+        return rho * np.sqrt(w / self.period)
 
     def overlaps(self, q: ArrayLike, q2: ArrayLike | None = None) -> NDArray[np.float64]:
         """Pair-overlap integrals Ĩ^{nn'}(q, q') (dimensionless), shape (n, n, len(q), len(q2)).

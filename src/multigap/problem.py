@@ -22,6 +22,7 @@ from .errors import InputError, ModelError
 from .kernels import occupation
 from .model import omega_tilde
 from .states import BandStates, band_states
+from .tabulated import TabulatedBands
 
 if TYPE_CHECKING:
     from .model import Model, Superlattice
@@ -39,12 +40,16 @@ MU_MODES = ("fixed", "density")
 
 
 @lru_cache(maxsize=16)
-def _bands_cached(lattice: Superlattice, n_bands: int, n_z: int) -> KronigPenneyBands:
-    return KronigPenneyBands(lattice, n_bands, n_z)
+def _bands_cached(lattice: Superlattice, n_bands: int, n_z: int) -> TabulatedBands:
+    return TabulatedBands(KronigPenneyBands(lattice, n_bands, n_z))
 
 
-def cached_bands(model: Model) -> KronigPenneyBands:
-    """The model's exact band structure, computed once per (lattice, n_bands, n_z)."""
+def cached_bands(model: Model) -> TabulatedBands:
+    """The model's band structure for the solvers, built once per (lattice, n_bands, n_z).
+
+    The exact Kronig–Penney bands, tabulated as Chebyshev series in cos(qd) (energies to
+    1e-9 meV, overlap factors to 1e-10, checked at construction; see :mod:`multigap.tabulated`).
+    """
     return _bands_cached(model.lattice, model.n_bands, model.numerics.n_z)
 
 
@@ -154,6 +159,7 @@ def pairing_problem(
     interband: float | ArrayLike | None = None,
     omega0: float | None = None,
     n_nodes: int | None = None,
+    bands: BandStructure | None = None,
 ) -> PairingProblem:
     """Build the pairing problem of ``model`` at Lifshitz parameter η.
 
@@ -171,6 +177,9 @@ def pairing_problem(
         Bare phonon energy ω₀ in meV; default: the model's.
     n_nodes : int, optional
         Quadrature nodes per panel; default ``model.numerics.n_q``.
+    bands : BandStructure, optional
+        The model's band structure if already computed (e.g. shipped to a worker process);
+        default :func:`cached_bands` ``(model)``.
     """
     if not np.isfinite(eta):
         raise InputError(f"eta = {eta!r}: must be a finite number")
@@ -190,7 +199,7 @@ def pairing_problem(
         raise InputError(f"omega0 = {omega0!r}: must be > 0 meV")
     w0 = model.pairing.omega0 if omega0 is None else float(omega0)
     omega = omega_tilde(w0, float(np.max(np.diag(gm))), model.pairing.softening)
-    bands = cached_bands(model)
+    bands = cached_bands(model) if bands is None else bands
     e_l, width = lifshitz_scale(bands, model.active_band)
     return PairingProblem(
         bands=bands,

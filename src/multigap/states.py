@@ -104,7 +104,7 @@ def band_states(
     out = []
     for n in range(bands.n_bands):
         q, w = _band_nodes(bands, n, mu, omega, scale, n_nodes)
-        e = bands.energies(q)[n]
-        x = bands.overlap_factors(q)[n]
+        e = bands.energies(q, band=n)
+        x = bands.overlap_factors(q, band=n)
         out.append(BandStates(q=q, weight=w / np.pi, energy=e, factors=x))
     return out
