@@ -23,7 +23,7 @@ from scipy import optimize
 from .constants import BCS_GAP_RATIO, KB
 from .errors import ConvergenceError, InputError
 from .kernels import gap_kernel
-from .problem import MU_MODES, PairingProblem, electron_density
+from .problem import MU_MODES, PairingProblem, density_on_states
 from .states import BandStates
 from .tc import TcResult, solve_tc
 
@@ -142,7 +142,7 @@ def _solve_on_grid(
         r = np.concatenate(out) / zscale
         if density is None:
             return np.append(r, 0.0)
-        rho = electron_density(problem, states, m, kt, deltas)
+        rho = density_on_states(problem, states, m, kt, deltas)
         return np.append(r, (rho - density) / density)
 
     x0 = np.append(z0 / zscale, 0.0)
@@ -221,7 +221,7 @@ def solve_gaps(
     density = None
     if mu_mode == "density":
         st0 = problem.states(problem.mu0, floor_scale)
-        density = electron_density(problem, st0, problem.mu0, 0.0)
+        density = density_on_states(problem, st0, problem.mu0, 0.0)
     # warm start: the Tc eigenvector, scaled to the BCS gap of the dominant band
     scale0 = BCS_GAP_RATIO / 2.0 * KB * tc.tc * math.sqrt(max(0.0, 1.0 - (temperature / tc.tc) ** 3))
     coeffs = [c * scale0 for c in tc.spectrum.coefficients]

@@ -31,7 +31,7 @@ __all__ = [
     "PairingProblem",
     "pairing_problem",
     "cached_bands",
-    "electron_density",
+    "density_on_states",
     "normal_mu",
     "MU_MODES",
 ]
@@ -98,7 +98,7 @@ class PairingProblem:
         return band_states(self.bands, mu, self.omega, scale, self.n_nodes)
 
 
-def electron_density(
+def density_on_states(
     problem: PairingProblem,
     states: list[BandStates],
     mu: float,
@@ -132,7 +132,7 @@ def normal_mu(problem: PairingProblem, density: float, kt: float, guess: float) 
 
     def resid(mu: float) -> float:
         st = problem.states(mu, max(kt, 1e-9 * problem.omega))
-        return electron_density(problem, st, mu, kt) - density
+        return density_on_states(problem, st, mu, kt) - density
 
     step = max(4.0 * kt, 1e-3 * problem.omega)
     lo, hi = guess - step, guess + step

@@ -11,6 +11,7 @@ relative errors ~1e-9 at 8 nodes per panel, for a cost growing only like log(L/w
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -21,10 +22,14 @@ _MAX_RATIO = 4.0
 _MAX_PANELS = 48
 
 
+@lru_cache(maxsize=32)
 def gauss_legendre(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Gauss–Legendre nodes and weights on [0, 1] (``n`` nodes)."""
+    """Gauss–Legendre nodes and weights on [0, 1] (``n`` nodes; cached, read-only arrays)."""
     x, w = np.polynomial.legendre.leggauss(n)
-    return 0.5 * (x + 1.0), 0.5 * w
+    x, w = 0.5 * (x + 1.0), 0.5 * w
+    x.setflags(write=False)
+    w.setflags(write=False)
+    return x, w
 
 
 def graded_nodes(
