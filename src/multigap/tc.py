@@ -66,6 +66,23 @@ class LinearizedSpectrum:
     states: list[BandStates]
     kernel: list[NDArray[np.float64]]
     coefficients: list[NDArray[np.float64]]
+    kernel_dlnt: list[NDArray[np.float64]] | None = None
+
+    def log_temperature_slope(self) -> float:
+        """dλ/d ln T at fixed μ (Hellmann–Feynman): λ Σ w ∂K/∂lnT Δ² / Σ w K Δ².
+
+        Needs ``kernel_dlnt`` (``leading_eigenvalue(..., with_slope=True)``).
+        """
+        if self.kernel_dlnt is None:
+            raise InputError("log_temperature_slope needs leading_eigenvalue(..., with_slope=True)")
+        num = den = 0.0
+        for st, gap, k, dk in zip(
+            self.states, self.gap_on_nodes(), self.kernel, self.kernel_dlnt, strict=True
+        ):
+            wg = st.weight * gap * gap
+            den += float(np.dot(wg, k))
+            num += float(np.dot(wg, dk))
+        return self.eigenvalue * num / den if den > 0 else 0.0
 
     def gap_on_nodes(self) -> list[NDArray[np.float64]]:
         """Δ_n(q) on each band's nodes (same normalisation as ``coefficients``)."""
@@ -77,7 +94,12 @@ def _psd_sqrt(c: NDArray) -> NDArray:
     return (vecs * np.sqrt(np.clip(vals, 0.0, None))) @ vecs.T
 
 
-def _spectrum(problem: PairingProblem, states: list[BandStates], kernel: list[NDArray]) -> LinearizedSpectrum:
+def _spectrum(
+    problem: PairingProblem,
+    states: list[BandStates],
+    kernel: list[NDArray],
+    kernel_dlnt: list[NDArray] | None = None,
+) -> LinearizedSpectrum:
     roots = []
     for st, k in zip(states, kernel, strict=True):
         x = st.factors
@@ -102,28 +124,51 @@ def _spectrum(problem: PairingProblem, states: list[BandStates], kernel: list[ND
     norm = gaps[peak][np.argmax(np.abs(gaps[peak]))] if gaps[peak].size else 0.0
     if norm != 0.0:
         coeffs = [c / norm for c in coeffs]
-    return LinearizedSpectrum(eigenvalue=lam, states=states, kernel=kernel, coefficients=coeffs)
+    return LinearizedSpectrum(
+        eigenvalue=lam, states=states, kernel=kernel, coefficients=coeffs, kernel_dlnt=kernel_dlnt
+    )
 
 
 def leading_eigenvalue(
-    problem: PairingProblem, mu: float, kt: float, *, reference: bool = False
+    problem: PairingProblem,
+    mu: float,
+    kt: float,
+    *,
+    reference: bool = False,
+    with_slope: bool = False,
+    states: list[BandStates] | None = None,
 ) -> LinearizedSpectrum:
     """Leading eigenpair of the linearised gap operator at chemical potential μ (meV), k_BT (meV).
 
-    ``reference=True`` integrates every K_n(q) by adaptive quadrature (slow; for tests).
+    Parameters
+    ----------
+    problem : PairingProblem
+    mu, kt : float
+        Chemical potential and k_BT, meV.
+    reference : bool
+        Integrate every K_n(q) by adaptive quadrature (slow; for tests).
+    with_slope : bool
+        Also keep ∂K/∂ln T, for :meth:`LinearizedSpectrum.log_temperature_slope`.
+    states : list of BandStates, optional
+        Quadrature states to use (default ``problem.states(mu, kt)``).
     """
-    states = problem.states(mu, kt)
+    states = problem.states(mu, kt) if states is None else states
+    sizes = np.cumsum([st.q.size for st in states])[:-1]
+    a = np.concatenate([st.energy for st in states]) - mu
+    dk_t = None
     if reference:
-        kernel = [
-            pair_susceptibility_reference(st.energy - mu, kt, problem.omega, problem.bands.mass_x)
-            for st in states
-        ]
+        k = pair_susceptibility_reference(a, kt, problem.omega, problem.bands.mass_x)
+        if with_slope:  # the slope only steers the iteration: the fast derivative is enough
+            _, dk_t, _ = pair_susceptibility_derivatives(
+                a, kt, problem.omega, problem.bands.mass_x, problem.n_nodes
+            )
+    elif with_slope:
+        k, dk_t, _ = pair_susceptibility_derivatives(
+            a, kt, problem.omega, problem.bands.mass_x, problem.n_nodes
+        )
     else:
-        kernel = [
-            pair_susceptibility(st.energy - mu, kt, problem.omega, problem.bands.mass_x, problem.n_nodes)
-            for st in states
-        ]
-    return _spectrum(problem, states, kernel)
+        k = pair_susceptibility(a, kt, problem.omega, problem.bands.mass_x, problem.n_nodes)
+    return _spectrum(problem, states, np.split(k, sizes), None if dk_t is None else np.split(dk_t, sizes))
 
 
 @dataclass(frozen=True, eq=False)
@@ -187,19 +232,6 @@ class TcResult:
         }
 
 
-def _slope(problem: PairingProblem, spec: LinearizedSpectrum, mu: float, kt: float) -> float:
-    """dλ/d ln T at fixed μ by Hellmann–Feynman: λ Σ w ∂K/∂lnT Δ² / Σ w K Δ²."""
-    num = den = 0.0
-    for st, gap in zip(spec.states, spec.gap_on_nodes(), strict=True):
-        k, dk_t, _ = pair_susceptibility_derivatives(
-            st.energy - mu, kt, problem.omega, problem.bands.mass_x, problem.n_nodes
-        )
-        wg = st.weight * gap * gap
-        den += float(np.dot(wg, k))
-        num += float(np.dot(wg, dk_t))
-    return spec.eigenvalue * num / den if den > 0 else 0.0
-
-
 def solve_tc(
     problem: PairingProblem,
     *,
@@ -248,14 +280,22 @@ def solve_tc(
         st0 = problem.states(problem.mu0, 1e-9 * problem.omega)
         density = density_on_states(problem, st0, problem.mu0, 0.0)
     calls = 0
+    state_cache: dict[tuple[float, int], list[BandStates]] = {}
 
     def evaluate(x: float) -> tuple[float, float, float, LinearizedSpectrum]:
         nonlocal calls
         calls += 1
         kt = math.exp(x)
         mu = problem.mu0 if density is None else normal_mu(problem, density, kt, problem.mu0)
-        spec = leading_eigenvalue(problem, mu, kt, reference=reference)
-        return spec.eigenvalue - 1.0, _slope(problem, spec, mu, kt), mu, spec
+        # q nodes graded to k_BT rounded down to a power of 4: shared by nearby temperatures
+        level = math.floor(x / math.log(4.0))
+        key = (mu, level)
+        if key not in state_cache:
+            state_cache[key] = problem.states(mu, 4.0**level)
+        spec = leading_eigenvalue(
+            problem, mu, kt, reference=reference, with_slope=True, states=state_cache[key]
+        )
+        return spec.eigenvalue - 1.0, spec.log_temperature_slope(), mu, spec
 
     def result(x: float, mu: float, spec: LinearizedSpectrum, status: str) -> TcResult:
         below = status == STATUS_BELOW_FLOOR
