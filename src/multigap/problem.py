@@ -21,7 +21,7 @@ from .bands import BandStructure, KronigPenneyBands, lifshitz_scale
 from .errors import InputError, ModelError
 from .kernels import occupation
 from .model import omega_tilde
-from .states import BandStates, band_states
+from .states import KINK_DEPTH, BandStates, band_states
 from .tabulated import TabulatedBands
 
 if TYPE_CHECKING:
@@ -93,9 +93,9 @@ class PairingProblem:
         """The same problem with another cutoff (meV)."""
         return dataclasses.replace(self, omega=float(omega))
 
-    def states(self, mu: float, scale: float) -> list[BandStates]:
+    def states(self, mu: float, scale: float, kink_depth: float = KINK_DEPTH) -> list[BandStates]:
         """Quadrature states at chemical potential μ resolving energies down to ``scale`` (meV)."""
-        return band_states(self.bands, mu, self.omega, scale, self.n_nodes)
+        return band_states(self.bands, mu, self.omega, scale, self.n_nodes, kink_depth)
 
 
 def density_on_states(

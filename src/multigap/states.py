@@ -20,9 +20,12 @@ from numpy.typing import NDArray
 from .bands import BandStructure
 from .quadrature import graded_nodes
 
-__all__ = ["BandStates", "band_states"]
+__all__ = ["BandStates", "band_states", "KINK_DEPTH", "KINK_DEPTH_DERIVATIVE"]
 
-_KINK_GRADING = 1e-13  # relative depth of the grading towards the √ kinks at E = μ ± ω
+#: Relative depth of the q grading towards the √ kinks of K at E = μ ± ω.
+KINK_DEPTH = 1e-7
+#: Deeper grading for ∂K/∂ω, which is 1/√-singular at the kinks (isotope coefficient).
+KINK_DEPTH_DERIVATIVE = 1e-13
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class BandStates:
 
 
 def _band_nodes(
-    bands: BandStructure, n: int, mu: float, omega: float, scale: float, n_nodes: int
+    bands: BandStructure, n: int, mu: float, omega: float, scale: float, n_nodes: int, kink_depth: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     q_max = np.pi / bands.period
     lo, hi = bands.band_edges[n]
@@ -56,11 +59,13 @@ def _band_nodes(
     v_max = width * bands.period  # bound on |dE/dq| (2x the cosine band's)
     points = {0.0: q_max, q_max: q_max}
     q_f = bands.crossing(n, mu)
-    depth_f = min(scale / v_max, q_max)
+    # the Fermi-point structure has width ~ max(scale, distance of μ from the band) in energy
+    dist = max(lo - mu, mu - hi, 0.0)
+    depth_f = min(max(scale, dist) / v_max, q_max)
     for e in (mu - omega, mu + omega):
         if lo < e < hi:
             qk = bands.crossing(n, e)
-            points[qk] = min(points.get(qk, q_max), _KINK_GRADING * q_max)
+            points[qk] = min(points.get(qk, q_max), kink_depth * q_max)
     points[q_f] = min(points.get(q_f, q_max), depth_f)
     pts = sorted(points)
     qs, ws = [], []
@@ -80,7 +85,12 @@ def _band_nodes(
 
 
 def band_states(
-    bands: BandStructure, mu: float, omega: float, scale: float, n_nodes: int = 8
+    bands: BandStructure,
+    mu: float,
+    omega: float,
+    scale: float,
+    n_nodes: int = 8,
+    kink_depth: float = KINK_DEPTH,
 ) -> list[BandStates]:
     """Quadrature states of every band for chemical potential μ and cutoff ω.
 
@@ -96,6 +106,9 @@ def band_states(
         Smallest energy scale to resolve at the Fermi point (k_BT, or the gap), meV (> 0).
     n_nodes : int
         Gauss–Legendre nodes per panel.
+    kink_depth : float
+        Relative depth of the grading towards the √ kinks at E = μ ± ω (default 1e-7; use
+        :data:`KINK_DEPTH_DERIVATIVE` for ∂/∂ω, whose integrand has 1/√ singularities there).
 
     Returns
     -------
@@ -103,7 +116,7 @@ def band_states(
     """
     out = []
     for n in range(bands.n_bands):
-        q, w = _band_nodes(bands, n, mu, omega, scale, n_nodes)
+        q, w = _band_nodes(bands, n, mu, omega, scale, n_nodes, kink_depth)
         e = bands.energies(q, band=n)
         x = bands.overlap_factors(q, band=n)
         out.append(BandStates(q=q, weight=w / np.pi, energy=e, factors=x))

@@ -26,7 +26,7 @@ from .constants import KB
 from .errors import ConvergenceError, InputError
 from .kernels import pair_susceptibility, pair_susceptibility_derivatives, pair_susceptibility_reference
 from .problem import MU_MODES, PairingProblem, density_on_states, normal_mu
-from .states import BandStates
+from .states import KINK_DEPTH_DERIVATIVE, BandStates
 
 if TYPE_CHECKING:
     from .model import Model
@@ -358,7 +358,9 @@ def tc_slopes(problem: PairingProblem, result: TcResult) -> dict[str, float]:
     if result.spectrum is None or result.tc <= 0:
         raise InputError("tc_slopes needs a converged Tc above the floor")
     kt = KB * result.tc
-    spec = result.spectrum
+    # ∂K/∂ω is 1/√-singular at the shell edges: grade the q nodes deeper there
+    states = problem.states(result.mu, kt, KINK_DEPTH_DERIVATIVE)
+    spec = leading_eigenvalue(problem, result.mu, kt, states=states)
     num_t = num_w = den = 0.0
     for st, gap in zip(spec.states, spec.gap_on_nodes(), strict=True):
         k, dk_t, dk_w = pair_susceptibility_derivatives(
