@@ -34,6 +34,7 @@ from .constants import HBAR2_2ME
 from .quadrature import graded_nodes
 
 __all__ = [
+    "LOG_4EG_PI",
     "prefactor",
     "pair_susceptibility",
     "pair_susceptibility_derivatives",
@@ -96,8 +97,83 @@ def _as_state_arrays(a: ArrayLike, *others: ArrayLike) -> tuple[NDArray, ...]:
     return (arr, *(np.broadcast_to(np.asarray(o, dtype=float), arr.shape) for o in others))
 
 
+#: ln(4e^γ/π): ∫_0^R tanh(u/ε)/u du = ln(R/ε) + LOG_4EG_PI + O(e^{−2R/ε}).
+LOG_4EG_PI = math.log(4.0 * math.exp(0.57721566490153286060651209008240243) / math.pi)
+_ANALYTIC_T_OVER_A = 1e-4  # low-T asymptotics used where (k_BT/|a|)² ≤ 1e-8
+_ANALYTIC_RANGE = 40.0  # ... and both shell sides span ≥ 40 peak widths (e^{−80} tails)
+
+
+def _low_temperature_asymptotics(
+    a: NDArray, kt: float, omega: float
+) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
+    """States where K/pref and ∂(K/pref)/∂ln T have closed forms, and those values (1/√meV).
+
+    For a > 0 (no Fermi point) with a ≥ 40 k_BT: tanh = 1 on the whole shell,
+    K/pref = arctan(s_hi/√a)/√a and ∂/∂ln T = 0 (errors e^{−40}).
+    For a < 0 (Fermi point s_p = √−a) with k_BT ≪ |a|: in u = |s − s_p| the shell sides are
+    ξ = ±2s_p u + u²; the peak of the linearised integrand tanh(s_p u/k_BT)/(2s_p u) integrates
+    to [ln(R/ε) + ln(4e^γ/π)]/(2s_p) (ε = k_BT/s_p), and the T = 0 remainders
+    ∓1/(2s_p(2s_p ± u)) in closed form.  The O(k_BT/|a|) corrections of the two sides cancel,
+    leaving O((k_BT/a)²) ≤ 1e-8 relative by the selection rule.
+    """
+    s_hi = np.sqrt(np.maximum(omega - a, 0.0))
+    s_lo = np.sqrt(np.maximum(-omega - a, 0.0))
+    k = np.zeros(a.shape)
+    dk = np.zeros(a.shape)
+    above = (a >= _ANALYTIC_RANGE * kt) & (a < omega)
+    ra = np.sqrt(np.where(above, a, 1.0))
+    k[above] = (np.arctan(s_hi / ra) / ra)[above]
+    sp = np.sqrt(np.maximum(-a, 0.0))
+    r_right = np.maximum(s_hi - sp, 0.0)
+    r_left = np.maximum(sp - s_lo, 0.0)
+    eps = kt / np.where(sp > 0, sp, 1.0)
+    fermi = (
+        (a < 0)
+        & (kt <= _ANALYTIC_T_OVER_A * np.abs(a))
+        & (r_right >= _ANALYTIC_RANGE * eps)
+        & (r_left >= _ANALYTIC_RANGE * eps)
+    )
+    spf = np.where(fermi, sp, 1.0)
+    rr = np.where(fermi, r_right, 1.0)
+    rl = np.where(fermi, r_left, 1.0)
+    ef = np.where(fermi, eps, 1.0)
+    bracket = (
+        np.log(rr / ef)
+        + np.log(rl / ef)
+        + 2.0 * LOG_4EG_PI
+        - np.log1p(rr / (2.0 * spf))
+        - np.log1p(-rl / (2.0 * spf))
+    )
+    k[fermi] = (bracket / (2.0 * spf))[fermi]
+    dk[fermi] = (-1.0 / spf)[fermi]
+    return above | fermi, k, dk
+
+
+def _k_over_pref(
+    flat: NDArray, kt: float, omega: float, n_nodes: int, analytic: bool
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """K/pref and ∂(K/pref)/∂ln T (1/√meV) for a flat array of a = E − μ."""
+    if analytic:
+        done, k, dk = _low_temperature_asymptotics(flat, kt, omega)
+    else:
+        done, k, dk = np.zeros(flat.shape, bool), np.zeros(flat.shape), np.zeros(flat.shape)
+    rest = ~done & (flat < omega)
+    if np.any(rest):
+        sub = flat[rest]
+        width2 = np.full(sub.shape, 2.0 * kt)
+        k_sum = np.zeros(sub.shape)
+        t_sum = np.zeros(sub.shape)
+        for seg in _shell(sub, omega, width2, n_nodes):
+            x = seg.xi / (2.0 * kt)
+            k_sum += np.sum(seg.w * _tanh_over_x(x), axis=-1)
+            t_sum += np.sum(seg.w / np.cosh(np.minimum(np.abs(x), 350.0)) ** 2, axis=-1)
+        k[rest] = k_sum / (2.0 * kt)
+        dk[rest] = -t_sum / (2.0 * kt)
+    return k, dk
+
+
 def pair_susceptibility(
-    a: ArrayLike, kt: float, omega: float, mass_x: float, n_nodes: int = _N_NODES
+    a: ArrayLike, kt: float, omega: float, mass_x: float, n_nodes: int = _N_NODES, analytic: bool = True
 ) -> NDArray[np.float64]:
     """K(a; T, ω) = ħ√(2/m_x) ∫ ds θ(ω − |ξ|) tanh(ξ/2k_BT)/ξ, in nm.
 
@@ -113,18 +189,17 @@ def pair_susceptibility(
         Free mass along x, m_e.
     n_nodes : int
         Gauss–Legendre nodes per graded panel.
+    analytic : bool
+        Use the closed-form low-temperature asymptotics where they are exact to 1e-8
+        (``False``: quadrature for every state; for tests).
     """
     (a,) = _as_state_arrays(a)
-    flat = a.ravel()
-    width2 = np.full(flat.shape, 2.0 * kt)
-    total = np.zeros(flat.shape)
-    for seg in _shell(flat, omega, width2, n_nodes):
-        total += np.sum(seg.w * _tanh_over_x(seg.xi / (2.0 * kt)), axis=-1)
-    return (prefactor(mass_x) / (2.0 * kt) * total).reshape(a.shape)
+    k, _ = _k_over_pref(a.ravel(), kt, omega, n_nodes, analytic)
+    return (prefactor(mass_x) * k).reshape(a.shape)
 
 
 def pair_susceptibility_derivatives(
-    a: ArrayLike, kt: float, omega: float, mass_x: float, n_nodes: int = _N_NODES
+    a: ArrayLike, kt: float, omega: float, mass_x: float, n_nodes: int = _N_NODES, analytic: bool = True
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """K and its exact derivatives ∂K/∂ln T and ∂K/∂ln ω (nm), for Hellmann–Feynman slopes.
 
@@ -134,22 +209,14 @@ def pair_susceptibility_derivatives(
     """
     (a,) = _as_state_arrays(a)
     flat = a.ravel()
-    width2 = np.full(flat.shape, 2.0 * kt)
-    k_sum = np.zeros(flat.shape)
-    t_sum = np.zeros(flat.shape)
-    for seg in _shell(flat, omega, width2, n_nodes):
-        x = seg.xi / (2.0 * kt)
-        k_sum += np.sum(seg.w * _tanh_over_x(x), axis=-1)
-        t_sum += np.sum(seg.w / np.cosh(np.minimum(np.abs(x), 350.0)) ** 2, axis=-1)
+    k, dk_t = _k_over_pref(flat, kt, omega, n_nodes, analytic)
     pref = prefactor(mass_x)
     s_hi = np.sqrt(np.maximum(omega - flat, 0.0))
     s_lo = np.sqrt(np.maximum(-omega - flat, 0.0))
     edge = np.where(s_hi > 0, 1.0 / (2.0 * np.where(s_hi > 0, s_hi, 1.0)), 0.0)
     edge += np.where(s_lo > 0, 1.0 / (2.0 * np.where(s_lo > 0, s_lo, 1.0)), 0.0)
-    k = pref / (2.0 * kt) * k_sum
-    dk_dlnt = -pref / (2.0 * kt) * t_sum
     dk_dlnw = pref * np.tanh(omega / (2.0 * kt)) * edge
-    return k.reshape(a.shape), dk_dlnt.reshape(a.shape), dk_dlnw.reshape(a.shape)
+    return (pref * k).reshape(a.shape), (pref * dk_t).reshape(a.shape), dk_dlnw.reshape(a.shape)
 
 
 def gap_kernel(

@@ -3,7 +3,7 @@
 The pairing integrands of multigap are smooth except near one point per interval (the Fermi
 surface ξ = 0, a band-edge kink), where they vary on a scale ``w`` that can be 1e-14 of the
 interval (k_B T at T = 1e-8 K).  Composite Gauss–Legendre on panels that grow geometrically
-away from that point — [0, w], [w, wr], [wr, wr²], … , [., L] with ratio r ≤ 4 — integrates
+away from that point — [0, w], [w, wr], [wr, wr²], … , [., L] with ratio r ≤ 3 — integrates
 such functions (``1/u``-like tails, ``tanh`` peaks, ``1/√u`` endpoint singularities) with
 relative errors ~1e-9 at 8 nodes per panel, for a cost growing only like log(L/w).
 """
@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["graded_nodes", "gauss_legendre"]
 
-_MAX_RATIO = 4.0
+_MAX_RATIO = 3.0
 _MAX_PANELS = 48
 
 
