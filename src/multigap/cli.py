@@ -43,29 +43,40 @@ __all__ = [
     "main",
     "model_option",
     "output_options",
+    "pairing_options",
     "resolve_model",
+    "resolve_pairing_model",
+    "result_options",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class PackageError(click.ClickException):
-    """A :class:`MultigapError` shown as ``Error: <one line>`` on stderr, exit status 2."""
+    """A :class:`MultigapError` (or a message) shown as ``Error: <one line>`` on stderr, exit status 2."""
 
     exit_code = 2
 
-    def __init__(self, error: BaseException) -> None:
-        super().__init__(" ".join(str(error).split()) or type(error).__name__)
+    def __init__(self, error: BaseException | str) -> None:
+        text = error if isinstance(error, str) else str(error)
+        super().__init__(" ".join(text.split()) or type(error).__name__)
 
 
 class _Group(click.Group):
-    """Click group that turns package errors into :class:`PackageError` (no traceback)."""
+    """Click group that turns package errors and invalid option values into one line, exit 2.
+
+    :class:`MultigapError` and :class:`click.BadParameter` (a value that fails its option's
+    type or rule, e.g. ``--mu-mode bogus``, ``--eta nan``) become ``Error: <one line>`` naming
+    the option, the value and the rule; no usage block, no traceback.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except MultigapError as exc:
             raise PackageError(exc) from None
+        except click.BadParameter as exc:
+            raise PackageError(exc.format_message()) from None
 
 
 def resolve_model(spec: str, g: float | None = None) -> Model:
@@ -117,6 +128,11 @@ def output_options(func: F) -> F:
         default=None,
         help="Draw the figure to this file (.png, .pdf or .svg).",
     )(func)
+    return result_options(func)
+
+
+def result_options(func: F) -> F:
+    """Add ``--json`` and ``--out FILE.nc`` (``as_json``, ``out``): commands without a figure."""
     func = click.option(
         "--out",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -126,6 +142,100 @@ def output_options(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")(
         func
     )
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value!r}: must be a finite number")
+    return value
+
+
+def _non_negative(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not (math.isfinite(value) and value >= 0):
+        raise click.BadParameter(f"{value!r}: must be a finite number >= 0")
+    return value
+
+
+def pairing_options(func: F) -> F:
+    """Add the options of one pairing problem to a command.
+
+    ``--eta`` (required, ``eta``), ``--g`` (``g``), ``--interband`` (``interband``), ``--omega0``
+    (``omega0``) and ``--nodes`` (``nodes``); pass them to :func:`resolve_pairing_model`.
+    """
+    options = [
+        click.option(
+            "--nodes",
+            type=click.IntRange(min=4),
+            default=None,
+            help="Quadrature nodes per panel (default: the model's numerics.n_q; double it to check).",
+        ),
+        click.option(
+            "--omega0",
+            type=float,
+            default=None,
+            callback=_finite,
+            help="Bare phonon energy omega0 in meV (default: the model's); softened by the Migdal factor.",
+        ),
+        click.option(
+            "--interband",
+            type=float,
+            default=None,
+            callback=_finite,
+            help="Common interband coupling g_nn' (default: the model's, 0.02 in the presets).",
+        ),
+        click.option(
+            "--g",
+            type=float,
+            default=None,
+            callback=_finite,
+            help="Active-band coupling g = g33 (default: the model's; < 0.5 with the Migdal softening).",
+        ),
+        click.option(
+            "--eta",
+            type=float,
+            required=True,
+            callback=_finite,
+            help="Lifshitz parameter eta = (mu0 - E_L)/dE of the active band.",
+        ),
+    ]
+    for option in options:
+        func = option(func)
+    return func
+
+
+def resolve_pairing_model(
+    spec: str,
+    g: float | None = None,
+    interband: float | None = None,
+    omega0: float | None = None,
+    nodes: int | None = None,
+) -> Model:
+    """The ``--model`` with ``--g``, ``--interband``, ``--omega0``, ``--nodes`` folded in.
+
+    Uses :func:`multigap.datasets.with_pairing_overrides`, so the returned model (printed in the
+    JSON, stored in ``--out`` files) alone reproduces the numbers.
+
+    Raises
+    ------
+    ModelError
+        If an option makes an invalid model; the message starts with the option and its value.
+    """
+    from .datasets import with_pairing_overrides
+
+    model = resolve_model(spec)
+    for option, key, value in (
+        ("--g", "g", g),
+        ("--interband", "interband", interband),
+        ("--omega0", "omega0", omega0),
+        ("--nodes", "n_nodes", nodes),
+    ):
+        if value is None:
+            continue
+        try:
+            model = with_pairing_overrides(model, **{key: value})
+        except ModelError as exc:
+            raise ModelError(f"{option} {value!r}: {exc}") from None
+    return model
 
 
 def json_ready(value: Any) -> Any:
@@ -350,6 +460,224 @@ def overlap(
         out=out,
         plot=plot,
         figure=lambda: overlap_figure(ds, q_fixed),
+        text=text,
+    )
+
+
+def _pairing_payload(m: Model, eta: float) -> dict[str, Any]:
+    a = m.active_band
+    return {**_model_payload(m), "eta": eta, "g": m.pairing.g[a - 1][a - 1], "active_band": a}
+
+
+def _pairing_header(m: Model, eta: float) -> str:
+    a = m.active_band
+    return f"model {m.name}: eta = {eta:g}, g = g{a}{a} = {m.pairing.g[a - 1][a - 1]:g}"
+
+
+def _tc_text(tc: float, status: str, floor: float) -> str:
+    if status == "below_floor":
+        return f"Tc = 0 K: below the floor of {floor:g} K (status below_floor)"
+    return f"Tc = {tc:.6g} K ({status})"
+
+
+_MU_TEXT = {
+    "fixed": "mu fixed at mu0",
+    "density": "mu from the number equation (normal-state density of mu0)",
+}
+
+
+@main.command(short_help="Critical temperature at one (eta, g) (paper eq. 8).")
+@model_option
+@pairing_options
+@click.option(
+    "--mu-mode",
+    type=click.Choice(["fixed", "density"]),
+    default="fixed",
+    show_default=True,
+    help="Chemical potential at Tc: mu = mu0, or mu(T) at the normal-state density of mu0.",
+)
+@result_options
+def tc(
+    model_spec: str,
+    eta: float,
+    g: float | None,
+    interband: float | None,
+    omega0: float | None,
+    nodes: int | None,
+    mu_mode: str,
+    as_json: bool,
+    out: Path | None,
+) -> None:
+    """Critical temperature Tc (K) of the multi-band gap equation at Lifshitz parameter eta.
+
+    Tc below the model's floor (numerics.tc_floor, default 1e-8 K) is reported as 0 with
+    status below_floor: a valid answer, not an error.
+    """
+    from .datasets import tc_point_dataset
+    from .tc import critical_temperature
+
+    m = resolve_pairing_model(model_spec, g, interband, omega0, nodes)
+    result = critical_temperature(m, eta=eta, mu_mode=mu_mode)
+    payload = {**_pairing_payload(m, eta), **result.as_dict(), "method": result.method}
+
+    def text() -> str:
+        return "\n".join(
+            [
+                f"{_pairing_header(m, eta)}, {_MU_TEXT[mu_mode]}",
+                _tc_text(result.tc, result.status, result.floor),
+                f"mu0 = {result.mu0:.4f} meV, mu(Tc) = {result.mu:.4f} meV, "
+                f"cutoff omega~0 = {result.omega:.4f} meV",
+            ]
+        )
+
+    emit(
+        tc_point_dataset(m, eta, result), payload, as_json=as_json, out=out, plot=None, figure=None, text=text
+    )
+
+
+@main.command(short_help="Band gaps, 2Δ/kTc and Δ3/Δ2 at one (eta, g) (paper eqs. 6-7).")
+@model_option
+@pairing_options
+@click.option(
+    "--temperature",
+    type=float,
+    default=0.0,
+    show_default=True,
+    callback=_non_negative,
+    help="Temperature in K.",
+)
+@click.option(
+    "--mu-mode",
+    type=click.Choice(["density", "fixed"]),
+    default="density",
+    show_default=True,
+    help="Solve mu with the number equation (fixed density), or keep mu = mu0.",
+)
+@result_options
+def gaps(
+    model_spec: str,
+    eta: float,
+    g: float | None,
+    interband: float | None,
+    omega0: float | None,
+    nodes: int | None,
+    temperature: float,
+    mu_mode: str,
+    as_json: bool,
+    out: Path | None,
+) -> None:
+    """Superconducting gaps per band (meV), gap ratios 2Δ_n/k_BTc and the anisotropy Δ3/Δ2.
+
+    Δ_n is the Fermi-surface average of Δ_n(q) (weight 1/k_x, the DOS at mu); where band n has
+    no Fermi surface, its value at the band minimum.  Tc (for the ratios) is at mu = mu0.
+    """
+    from .constants import BCS_GAP_RATIO
+    from .datasets import anisotropy_bands, gaps_point_dataset
+    from .observables import zero_temperature_gaps
+
+    m = resolve_pairing_model(model_spec, g, interband, omega0, nodes)
+    summary = zero_temperature_gaps(m, eta=eta, mu_mode=mu_mode, temperature=temperature)
+    ds = gaps_point_dataset(m, eta, summary)
+    pair = anisotropy_bands(m)
+    payload = {
+        **_pairing_payload(m, eta),
+        **summary.as_dict(),
+        "anisotropy": float(ds["anisotropy"]),
+        "anisotropy_bands": list(pair) if pair else None,
+    }
+
+    def text() -> str:
+        res = summary.result
+        lines = [
+            f"{_pairing_header(m, eta)}, T = {temperature:g} K, {_MU_TEXT[mu_mode]}",
+            _tc_text(summary.tc, summary.result.tc.status, summary.result.tc.floor) + " at mu = mu0",
+            f"mu - mu0 = {summary.mu_shift:.6g} meV, cutoff omega~0 = {res.omega:.4f} meV, "
+            f"gap solver {res.status} (residual {res.residual:.2g})",
+        ]
+        if res.status == "normal":
+            lines.append("normal state: T >= Tc, all gaps 0")
+        lines.append(
+            f"{'band':>4}  {'gap (meV)':>10}  {'min (meV)':>10}  {'max (meV)':>10}  {'2D/kTc':>8}  FS"
+        )
+        for n in range(m.n_bands):
+            r = summary.ratios[n]
+            lines.append(
+                f"{n + 1:>4}  {summary.gaps.mean[n]:10.5g}  {summary.gaps.minimum[n]:10.5g}  "
+                f"{summary.gaps.maximum[n]:10.5g}  {'-' if not math.isfinite(r) else f'{r:8.4f}':>8}  "
+                f"{'yes' if summary.gaps.has_fermi_surface[n] else 'no'}"
+            )
+        if pair is not None:
+            ratio = float(ds["anisotropy"])
+            value = f"{ratio:.4g}" if math.isfinite(ratio) else f"undefined (Delta{pair[1]} = 0)"
+            lines.append(f"Delta{pair[0]}/Delta{pair[1]} = {value}")
+        lines.append(f"(BCS: 2D/kTc = {BCS_GAP_RATIO:.3f}; FS: band has a Fermi surface)")
+        return "\n".join(lines)
+
+    emit(ds, payload, as_json=as_json, out=out, plot=None, figure=None, text=text)
+
+
+@main.command(short_help="Isotope coefficient at one (eta, g).")
+@model_option
+@pairing_options
+@click.option(
+    "--method",
+    type=click.Choice(["hellmann-feynman", "finite-difference"]),
+    default="hellmann-feynman",
+    show_default=True,
+    help="Exact slope at Tc (Hellmann-Feynman), or a central difference in ln omega0.",
+)
+@result_options
+def isotope(
+    model_spec: str,
+    eta: float,
+    g: float | None,
+    interband: float | None,
+    omega0: float | None,
+    nodes: int | None,
+    method: str,
+    as_json: bool,
+    out: Path | None,
+) -> None:
+    """Isotope coefficient alpha = -dln Tc/dln M = (1/2) dln Tc/dln omega0 at fixed g and eta.
+
+    Single-band BCS gives 1/2.  alpha is undefined (null in JSON) when Tc is below the floor.
+    """
+    from .datasets import isotope_point_dataset
+    from .observables import isotope_from_problem
+    from .problem import pairing_problem
+    from .tc import solve_tc
+
+    m = resolve_pairing_model(model_spec, g, interband, omega0, nodes)
+    problem = pairing_problem(m, eta)
+    tc_result = solve_tc(problem)
+    alpha = isotope_from_problem(problem, method=method)
+    payload = {
+        **_pairing_payload(m, eta),
+        "alpha": alpha,
+        "tc_K": tc_result.tc,
+        "status": tc_result.status,
+        "mu0_meV": tc_result.mu0,
+        "omega_meV": tc_result.omega,
+        "isotope_method": method,
+    }
+
+    def text() -> str:
+        a_text = (
+            f"isotope coefficient alpha = {alpha:.6g} (BCS: 0.5; {method})"
+            if math.isfinite(alpha)
+            else "isotope coefficient undefined: Tc is below the floor"
+        )
+        return "\n".join(
+            [_pairing_header(m, eta), a_text, _tc_text(tc_result.tc, tc_result.status, tc_result.floor)]
+        )
+
+    emit(
+        isotope_point_dataset(m, eta, alpha, tc_result, method),
+        payload,
+        as_json=as_json,
+        out=out,
+        plot=None,
+        figure=None,
         text=text,
     )
 

@@ -12,12 +12,21 @@ and returns a Dataset in which
 Datasets comparing several models (:func:`cutoff_dataset`) have a ``model`` dimension and store
 the models as ``model_toml_0``, ``model_toml_1``, … in the same order.
 
+Pairing results (:func:`eta_cut_dataset`, :func:`tc_point_dataset`, :func:`gaps_point_dataset`,
+:func:`isotope_point_dataset`) store the model *with* the active coupling g and any overrides
+applied (:func:`with_pairing_overrides`), so the stored model alone reproduces every number.
+Values that are not defined (gaps where Tc is below the floor, α where Tc = 0) are NaN and the
+reason is in a ``status`` variable; ``attrs["missing_values"]`` says which.
+
 The core modules never import this one.  Units: nm, 1/nm, meV, K, m_e (SPEC.md).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
@@ -25,18 +34,28 @@ from numpy.typing import ArrayLike
 
 from . import __version__
 from .bands import KronigPenneyBands, band_structure, lifshitz_scale
-from .errors import InputError
+from .errors import InputError, ModelError, MultigapError
 from .model import Model, dumps_model
+
+if TYPE_CHECKING:
+    from .observables import GapSummary
+    from .tc import TcResult
 
 __all__ = [
     "DEFAULT_FERMI_ETAS",
+    "anisotropy_bands",
     "bands_dataset",
     "cutoff_dataset",
     "dos_dataset",
+    "eta_cut_dataset",
     "eta_grid",
     "fermi_surface_dataset",
+    "gaps_point_dataset",
+    "isotope_point_dataset",
     "model_attrs",
     "overlap_dataset",
+    "tc_point_dataset",
+    "with_pairing_overrides",
 ]
 
 #: The three Lifshitz parameters of the Fermi-surface panels of paper Fig. 3, chosen as its
@@ -386,6 +405,437 @@ def cutoff_dataset(models: Sequence[Model], g: ArrayLike) -> xr.Dataset:
         coords={
             "model": _var("model", np.array([m.name for m in models]), "1", "model name"),
             "g": _var("g", g, "1", "active-band intraband coupling g = g_aa"),
+        },
+        attrs=attrs,
+    )
+
+
+# ----------------------------------------------------------------------------- pairing results
+#: What NaN means in the pairing Datasets (stored as ``attrs["missing_values"]``).
+MISSING_VALUES = (
+    "NaN marks a value that is not defined, never a silent failure: where status is 'below_floor' "
+    "(Tc under numerics.tc_floor, reported as tc = 0) the gap solve is skipped (gap_status "
+    "'skipped_below_floor') and gap, gap_min, gap_max, gap_ratio, mu_shift, anisotropy and alpha are "
+    "NaN; where a solver raised, status or gap_status is 'failed' and attrs['failures'] holds the "
+    "message; anisotropy is also NaN where the lower gap is exactly 0"
+)
+
+
+def with_pairing_overrides(
+    model: Model,
+    *,
+    g: float | None = None,
+    interband: float | ArrayLike | None = None,
+    omega0: float | None = None,
+    n_nodes: int | None = None,
+) -> Model:
+    """The model with the pairing overrides of the solvers folded in (so files can store it).
+
+    Same meaning as the keyword arguments of :func:`multigap.problem.pairing_problem`, applied in
+    the same order: ``g`` first, then ``interband``.  ``pairing_problem(result, eta)`` therefore
+    builds the same problem as ``pairing_problem(model, eta, g=g, interband=…, omega0=…, n_nodes=…)``.
+
+    Parameters
+    ----------
+    model : Model
+        The starting model.
+    g : float, optional
+        Active-band intraband coupling g_aa (the paper's g = g₃₃), dimensionless.
+    interband : float or array_like, optional
+        Every interband coupling g_nn' (n ≠ n'), or, 2-D, the whole coupling matrix.
+    omega0 : float, optional
+        Bare phonon energy ω₀, meV.
+    n_nodes : int, optional
+        Quadrature nodes per panel of the pairing solvers (``numerics.n_q``).
+
+    Returns
+    -------
+    Model
+        A new model; the checks of :class:`~multigap.model.Pairing` apply (e.g. max g_nn < 0.5
+        with the Migdal softening).
+
+    Raises
+    ------
+    ModelError
+        If an override makes an invalid model (the message names the field and the rule).
+    """
+    if g is not None:
+        model = model.with_g(float(g))
+    pairing = model.pairing
+    if interband is not None:
+        ib = np.asarray(interband, dtype=float)
+        n = model.n_bands
+        if ib.ndim == 0:
+            rows = tuple(tuple(pairing.g[i][j] if i == j else float(ib) for j in range(n)) for i in range(n))
+        elif ib.shape == (n, n):
+            rows = tuple(tuple(float(v) for v in row) for row in ib)
+        else:
+            raise ModelError(f"interband = {interband!r}: give one number or a {n}x{n} coupling matrix")
+        pairing = dataclasses.replace(pairing, g=rows)
+    if omega0 is not None:
+        pairing = dataclasses.replace(pairing, omega0=float(omega0))
+    numerics = model.numerics
+    if n_nodes is not None:
+        numerics = dataclasses.replace(numerics, n_q=n_nodes)
+    if pairing is model.pairing and numerics is model.numerics:
+        return model
+    return dataclasses.replace(model, pairing=pairing, numerics=numerics)
+
+
+def anisotropy_bands(model: Model) -> tuple[int, int] | None:
+    """The (upper, lower) bands of the gap anisotropy Δ_upper/Δ_lower (1-based).
+
+    The paper's Δ₃/Δ₂: the active band over the band below it; ``(1, 2)`` when the active band
+    is the first; None for a one-band model.
+    """
+    a = int(model.active_band)
+    if a >= 2:
+        return a, a - 1
+    return (1, 2) if model.n_bands >= 2 else None
+
+
+def _anisotropy(summary: GapSummary, bands: tuple[int, int] | None) -> float:
+    if bands is None or summary.gaps.mean[bands[1] - 1] == 0.0:
+        return math.nan
+    return summary.anisotropy(*bands)
+
+
+def _active_g(model: Model) -> float:
+    a = model.active_band - 1
+    return float(model.pairing.g[a][a])
+
+
+def _pairing_coords(model: Model, eta: float) -> dict[str, xr.Variable]:
+    a = model.active_band
+    return {
+        "eta": _var((), float(eta), "1", "Lifshitz parameter eta = (mu0 - E_L)/dE"),
+        "g": _var((), _active_g(model), "1", f"active-band intraband coupling g = g_{a}{a}"),
+    }
+
+
+def _pairing_attrs(model: Model, title: str, **extra: str | int | float) -> dict[str, str | int | float]:
+    return {**model_attrs(model), "title": title, **extra}
+
+
+def _str_var(dims: str | tuple[str, ...], values: Sequence[str] | str, long_name: str) -> xr.Variable:
+    return _var(dims, np.asarray(values, dtype=str), "1", long_name)
+
+
+def tc_point_dataset(model: Model, eta: float, result: TcResult) -> xr.Dataset:
+    """One critical temperature as a Dataset (for ``multigap tc --out``).
+
+    Parameters
+    ----------
+    model : Model
+        The model the result was computed from, with every override applied
+        (:func:`with_pairing_overrides`).
+    eta : float
+        Lifshitz parameter η (dimensionless).
+    result : TcResult
+        From :func:`multigap.critical_temperature` ``(model, eta=eta, …)``.
+
+    Returns
+    -------
+    xarray.Dataset
+        Scalars ``tc`` (K; 0 below the floor), ``status``, ``mu``, ``mu0``, ``omega`` (meV),
+        ``eigenvalue``, ``iterations``, ``tc_floor`` (K); scalar coordinates ``eta`` and ``g``.
+    """
+    return xr.Dataset(
+        {
+            "tc": _var((), result.tc, "K", "critical temperature (0 when below the floor)"),
+            "status": _str_var((), result.status, "Tc solver status: converged | below_floor"),
+            "mu": _var((), result.mu, "meV", "chemical potential at Tc"),
+            "mu0": _var((), result.mu0, "meV", "normal-state chemical potential mu0 = E_L + eta dE at T = 0"),
+            "omega": _var((), result.omega, "meV", "pairing cutoff omega~_0 (Migdal-softened)"),
+            "eigenvalue": _var(
+                (), result.eigenvalue, "1", "leading eigenvalue of the linearised gap equation"
+            ),
+            "iterations": _var((), result.iterations, "1", "eigenvalue evaluations of the Tc search"),
+            "tc_floor": _var((), result.floor, "K", "Tc floor: smaller Tc are reported as 0"),
+        },
+        coords=_pairing_coords(model, eta),
+        attrs=_pairing_attrs(
+            model,
+            f"Critical temperature of model {model.name}",
+            mu_mode=result.mu_mode,
+            converged=int(result.converged),
+            method=result.method,
+        ),
+    )
+
+
+def gaps_point_dataset(model: Model, eta: float, summary: GapSummary) -> xr.Dataset:
+    """Band gaps at one (η, T) as a Dataset (for ``multigap gaps --out``).
+
+    Parameters
+    ----------
+    model : Model
+        The model the result was computed from, every override applied.
+    eta : float
+        Lifshitz parameter η (dimensionless).
+    summary : GapSummary
+        From :func:`multigap.zero_temperature_gaps` ``(model, eta=eta, …)``.
+
+    Returns
+    -------
+    xarray.Dataset
+        Coordinate ``band``; ``gap``, ``gap_min``, ``gap_max`` (band; meV), ``gap_ratio`` (band;
+        2Δ_n/k_BTc, NaN when Tc = 0), ``has_fermi_surface`` (band; 1/0), scalars ``tc``,
+        ``temperature`` (K), ``mu``, ``mu0``, ``mu_shift``, ``omega`` (meV), ``anisotropy``
+        (Δ_upper/Δ_lower, bands in attrs), ``status``, ``residual``, ``iterations``.
+    """
+    res = summary.result
+    pair = anisotropy_bands(model)
+    up, lo = pair if pair is not None else (0, 0)
+    gaps = summary.gaps
+    return xr.Dataset(
+        {
+            "gap": _var(
+                "band", gaps.mean, "meV", "band gap: Fermi-surface average of Delta_n(q), weight 1/k_x"
+            ),
+            "gap_min": _var("band", gaps.minimum, "meV", "smallest Delta_n(q) on the Fermi surface"),
+            "gap_max": _var("band", gaps.maximum, "meV", "largest Delta_n(q) on the Fermi surface"),
+            "gap_ratio": _var("band", summary.ratios, "1", "gap ratio 2 Delta_n/(k_B Tc)"),
+            "has_fermi_surface": _var(
+                "band",
+                gaps.has_fermi_surface.astype(np.int8),
+                "1",
+                "1 if mu lies above the band minimum (else the gap is Delta_n at the band minimum)",
+            ),
+            "tc": _var((), summary.tc, "K", "critical temperature at mu = mu0 (0 when below the floor)"),
+            "temperature": _var((), res.temperature, "K", "temperature of the gap solution"),
+            "mu": _var((), summary.mu, "meV", "chemical potential with the gaps"),
+            "mu0": _var((), summary.mu0, "meV", "normal-state chemical potential at T = 0"),
+            "mu_shift": _var((), summary.mu_shift, "meV", "mu - mu0"),
+            "omega": _var((), res.omega, "meV", "pairing cutoff omega~_0 (Migdal-softened)"),
+            "anisotropy": _var((), _anisotropy(summary, pair), "1", f"gap anisotropy Delta_{up}/Delta_{lo}"),
+            "status": _str_var((), res.status, "gap solver status: converged | normal"),
+            "residual": _var(
+                (), res.residual, "1", "largest relative residual of the gap and number equations"
+            ),
+            "iterations": _var((), res.iterations, "1", "residual evaluations of the gap solver"),
+        },
+        coords={**_pairing_coords(model, eta), "band": _band_coord(gaps.mean.size)},
+        attrs=_pairing_attrs(
+            model,
+            f"Superconducting gaps of model {model.name}",
+            mu_mode=res.mu_mode,
+            converged=int(res.converged),
+            anisotropy_upper=up,
+            anisotropy_lower=lo,
+            method=res.method,
+        ),
+    )
+
+
+def isotope_point_dataset(model: Model, eta: float, alpha: float, tc: TcResult, method: str) -> xr.Dataset:
+    """One isotope coefficient as a Dataset (for ``multigap isotope --out``).
+
+    Parameters
+    ----------
+    model : Model
+        The model, every override applied.
+    eta : float
+        Lifshitz parameter η (dimensionless).
+    alpha : float
+        α = ½ ∂ln Tc/∂ln ω₀ (dimensionless; NaN when Tc is below the floor).
+    tc : TcResult
+        The critical temperature at μ = μ₀ of the same problem.
+    method : str
+        How α was computed (``"hellmann-feynman"`` or ``"finite-difference"``).
+
+    Returns
+    -------
+    xarray.Dataset
+        Scalars ``alpha``, ``tc`` (K), ``status``, ``mu0``, ``omega`` (meV).
+    """
+    return xr.Dataset(
+        {
+            "alpha": _var(
+                (), alpha, "1", "isotope coefficient alpha = (1/2) dln Tc/dln omega0 (NaN if Tc = 0)"
+            ),
+            "tc": _var((), tc.tc, "K", "critical temperature at mu = mu0 (0 when below the floor)"),
+            "status": _str_var((), tc.status, "Tc solver status: converged | below_floor"),
+            "mu0": _var((), tc.mu0, "meV", "normal-state chemical potential at T = 0"),
+            "omega": _var((), tc.omega, "meV", "pairing cutoff omega~_0 (Migdal-softened)"),
+        },
+        coords=_pairing_coords(model, eta),
+        attrs=_pairing_attrs(
+            model,
+            f"Isotope coefficient of model {model.name}",
+            isotope_method=method,
+            missing_values=MISSING_VALUES,
+        ),
+    )
+
+
+def eta_cut_dataset(
+    model: Model,
+    eta: ArrayLike,
+    g: float | None = None,
+    *,
+    with_gaps: bool = True,
+    with_isotope: bool = True,
+    progress: bool = False,
+    mu_mode: str = "density",
+    interband: float | ArrayLike | None = None,
+    omega0: float | None = None,
+    n_nodes: int | None = None,
+) -> xr.Dataset:
+    """Tc, T = 0 gaps, gap ratios, Δ₃/Δ₂ and the isotope coefficient along η at fixed g.
+
+    The data of paper Figs. 6 and 7.  For each η one pairing problem is built and reused:
+    Tc at μ = μ₀ (:func:`multigap.tc.solve_tc`), α from the same problem
+    (:func:`multigap.observables.isotope_from_problem`), and the gaps at T = 0
+    (:func:`multigap.gaps.solve_gaps` warm-started from that Tc, :func:`~multigap.observables.summarize`).
+    Each value equals what :func:`multigap.critical_temperature`,
+    :func:`multigap.zero_temperature_gaps` and :func:`multigap.isotope_coefficient` return for the
+    stored model (``attrs["model_toml"]``) at that η.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    eta : array_like
+        Lifshitz parameters η (dimensionless), 1-D.
+    g : float, optional
+        Active-band coupling g = g_aa (dimensionless); default the model's (1/4 for A, 1/3 for B).
+    with_gaps : bool
+        Solve the gap equation at T = 0 (≈ 0.1–0.2 s per η); else the gap variables are absent.
+    with_isotope : bool
+        Compute α (≈ 20 ms per η); else ``alpha`` is absent.
+    progress : bool
+        Show a tqdm progress bar on stderr.
+    mu_mode : {"density", "fixed"}
+        Chemical potential of the gap solve: from the number equation (default) or μ = μ₀.
+    interband, omega0, n_nodes
+        Pairing overrides (:func:`with_pairing_overrides`): interband coupling(s), ω₀ (meV),
+        quadrature nodes per panel.
+
+    Returns
+    -------
+    xarray.Dataset
+        Coordinates ``eta`` and ``band``; ``tc(eta)`` (K, 0 below the floor), ``status(eta)``
+        (converged | below_floor | failed), ``mu0(eta)`` (meV), scalar ``omega`` (meV); with
+        gaps: ``gap``, ``gap_min``, ``gap_max`` (band, eta; meV), ``gap_ratio(band, eta)``
+        (2Δ_n/k_BTc), ``has_fermi_surface(band, eta)``, ``mu_shift(eta)`` (μ − μ₀, meV),
+        ``anisotropy(eta)`` (Δ_a/Δ_{a−1}, the paper's Δ₃/Δ₂), ``gap_status(eta)`` (converged |
+        skipped_below_floor | failed); with isotope: ``alpha(eta)``.  NaN only where the status
+        says so (``attrs["missing_values"]``); attrs also hold the model, ``g``, ``mu_mode``.
+
+    Raises
+    ------
+    InputError
+        For an empty or non-finite η, an unknown ``mu_mode``.
+    ModelError
+        If g or an override makes an invalid model (e.g. g >= 0.5 with softening).
+    """
+    from tqdm import tqdm
+
+    from .gaps import solve_gaps
+    from .observables import isotope_from_problem, summarize
+    from .problem import MU_MODES, pairing_problem
+    from .tc import solve_tc
+
+    eta = _as_1d("eta", eta)
+    if mu_mode not in MU_MODES:
+        raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
+    m = with_pairing_overrides(model, g=g, interband=interband, omega0=omega0, n_nodes=n_nodes)
+    n_b, n_e = m.n_bands, eta.size
+    pair = anisotropy_bands(m)
+    tc = np.full(n_e, np.nan)
+    mu0 = np.full(n_e, np.nan)
+    status = ["failed"] * n_e
+    alpha = np.full(n_e, np.nan)
+    gap, gap_min, gap_max, ratio = (np.full((n_b, n_e), np.nan) for _ in range(4))
+    has_fs = np.zeros((n_b, n_e), dtype=np.int8)
+    mu_shift = np.full(n_e, np.nan)
+    aniso = np.full(n_e, np.nan)
+    gap_status = ["failed"] * n_e
+    failures: list[str] = []
+    bar = tqdm(eta, desc=f"model {m.name}, g = {_active_g(m):.4g}", unit="eta", disable=not progress)
+    for i, x in enumerate(bar):
+        problem = pairing_problem(m, float(x))
+        mu0[i] = problem.mu0
+        try:
+            tc_result = solve_tc(problem)
+        except MultigapError as exc:
+            failures.append(f"eta = {x!r}: Tc: {exc}")
+            continue
+        tc[i], status[i] = tc_result.tc, tc_result.status
+        if with_isotope and tc_result.tc > 0:
+            alpha[i] = isotope_from_problem(problem)
+        if not with_gaps:
+            continue
+        if tc_result.tc <= 0:
+            gap_status[i] = "skipped_below_floor"
+            continue
+        try:
+            summary = summarize(problem, solve_gaps(problem, mu_mode=mu_mode, tc=tc_result))
+        except MultigapError as exc:
+            failures.append(f"eta = {x!r}: gaps: {exc}")
+            continue
+        gap_status[i] = summary.result.status
+        gap[:, i], gap_min[:, i], gap_max[:, i] = (
+            summary.gaps.mean,
+            summary.gaps.minimum,
+            summary.gaps.maximum,
+        )
+        ratio[:, i] = summary.ratios
+        has_fs[:, i] = summary.gaps.has_fermi_surface
+        mu_shift[i] = summary.mu_shift
+        aniso[i] = _anisotropy(summary, pair)
+    up, lo = pair if pair is not None else (0, 0)
+    a = m.active_band
+    data: dict[str, xr.Variable] = {
+        "tc": _var("eta", tc, "K", "critical temperature at mu = mu0 (0 when below the floor)"),
+        "status": _str_var("eta", status, "Tc solver status: converged | below_floor | failed"),
+        "mu0": _var("eta", mu0, "meV", "normal-state chemical potential mu0 = E_L + eta dE"),
+        "omega": _var((), m.pairing.omega, "meV", "pairing cutoff omega~_0 (Migdal-softened)"),
+    }
+    if with_gaps:
+        data |= {
+            "gap": _var(
+                ("band", "eta"),
+                gap,
+                "meV",
+                "T = 0 band gap: Fermi-surface average of Delta_n(q), weight 1/k_x",
+            ),
+            "gap_min": _var(("band", "eta"), gap_min, "meV", "smallest Delta_n(q) on the Fermi surface"),
+            "gap_max": _var(("band", "eta"), gap_max, "meV", "largest Delta_n(q) on the Fermi surface"),
+            "gap_ratio": _var(("band", "eta"), ratio, "1", "gap ratio 2 Delta_n(T=0)/(k_B Tc)"),
+            "has_fermi_surface": _var(
+                ("band", "eta"), has_fs, "1", "1 if mu lies above the band minimum (0 also where not solved)"
+            ),
+            "mu_shift": _var("eta", mu_shift, "meV", f"mu - mu0 at T = 0 (mu_mode {mu_mode})"),
+            "anisotropy": _var("eta", aniso, "1", f"gap anisotropy Delta_{up}/Delta_{lo} at T = 0"),
+            "gap_status": _str_var(
+                "eta", gap_status, "gap solver status: converged | skipped_below_floor | failed"
+            ),
+        }
+    if with_isotope:
+        data["alpha"] = _var(
+            "eta", alpha, "1", "isotope coefficient alpha = (1/2) dln Tc/dln omega0 at fixed g, mu = mu0"
+        )
+    attrs = _pairing_attrs(
+        m,
+        f"Tc, gaps and isotope coefficient of model {m.name} against eta at g_{a}{a} = {_active_g(m):.6g}",
+        g=_active_g(m),
+        mu_mode=mu_mode,
+        tc_mu_mode="fixed",
+        temperature_K=0.0,
+        tc_floor_K=float(m.numerics.tc_floor),
+        anisotropy_upper=up,
+        anisotropy_lower=lo,
+        missing_values=MISSING_VALUES,
+    )
+    if failures:
+        attrs["failures"] = "; ".join(failures)
+    return xr.Dataset(
+        data,
+        coords={
+            "eta": _var("eta", eta, "1", "Lifshitz parameter eta = (mu0 - E_L)/dE"),
+            "band": _band_coord(n_b),
         },
         attrs=attrs,
     )
