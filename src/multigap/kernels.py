@@ -164,9 +164,12 @@ def _k_over_pref(
         k_sum = np.zeros(sub.shape)
         t_sum = np.zeros(sub.shape)
         for seg in _shell(sub, omega, width2, n_nodes):
-            x = seg.xi / (2.0 * kt)
-            k_sum += np.sum(seg.w * _tanh_over_x(x), axis=-1)
-            t_sum += np.sum(seg.w / np.cosh(np.minimum(np.abs(x), 350.0)) ** 2, axis=-1)
+            live = seg.w > 0  # padded panels carry zero weight: skip them
+            rows = np.broadcast_to(np.arange(sub.size)[:, None], live.shape)[live]
+            x = seg.xi[live] / (2.0 * kt)
+            w = seg.w[live]
+            k_sum += np.bincount(rows, w * _tanh_over_x(x), minlength=sub.size)
+            t_sum += np.bincount(rows, w / np.cosh(np.minimum(np.abs(x), 350.0)) ** 2, minlength=sub.size)
         k[rest] = k_sum / (2.0 * kt)
         dk[rest] = -t_sum / (2.0 * kt)
     return k, dk

@@ -52,8 +52,8 @@ def graded_nodes(
     Returns
     -------
     u, weights : ndarray, shape (N, P * n_nodes)
-        Nodes in [0, L] and weights (∑ weights = L).  P, the panel count, is the same for all
-        intervals (the largest needed), so that integrals vectorise.
+        Nodes in [0, L] and weights (∑ weights = L).  Each interval gets the panels it needs;
+        rows are padded to the largest count P with zero weights (callers may drop them).
     """
     length = np.atleast_1d(np.asarray(length, dtype=float))
     scale = np.broadcast_to(np.asarray(scale, dtype=float), length.shape)
@@ -63,9 +63,11 @@ def graded_nodes(
     w = np.clip(scale, safe_len * ratio ** (-_MAX_PANELS + 1), safe_len)
     w = np.where(np.isfinite(w), w, safe_len)
     span = np.log(safe_len / w)  # >= 0
-    n_geo = math.ceil(float(span.max()) / math.log(ratio) - 1e-12) if span.size else 0
-    n_geo = max(n_geo, 1)
-    k = np.arange(n_geo + 1) / n_geo  # 0..1
+    # panels per interval (each its own ratio ≤ `ratio`); shorter rows are padded with
+    # zero-length panels (zero weights) up to the largest count
+    n_row = np.maximum(np.ceil(span / math.log(ratio) - 1e-12), 1.0)
+    n_geo = int(n_row.max()) if n_row.size else 1
+    k = np.minimum(np.arange(n_geo + 1) / n_row[..., None], 1.0)  # 0..1, then held at 1
     edges = np.empty((*length.shape, n_geo + 2))
     edges[..., 0] = 0.0
     edges[..., 1:] = w[..., None] * np.exp(span[..., None] * k)

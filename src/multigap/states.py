@@ -50,9 +50,10 @@ class BandStates:
     factors: NDArray[np.float64]
 
 
-def _band_nodes(
-    bands: BandStructure, n: int, mu: float, omega: float, scale: float, n_nodes: int, kink_depth: float
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _band_segments(
+    bands: BandStructure, n: int, mu: float, omega: float, scale: float, kink_depth: float
+) -> list[tuple[float, float, float, float]]:
+    """Half-intervals (origin, direction, length, grading scale) of band n's q nodes on [0, π/d]."""
     q_max = np.pi / bands.period
     lo, hi = bands.band_edges[n]
     width = max(hi - lo, 1e-300)
@@ -68,20 +69,12 @@ def _band_nodes(
             points[qk] = min(points.get(qk, q_max), kink_depth * q_max)
     points[q_f] = min(points.get(q_f, q_max), depth_f)
     pts = sorted(points)
-    qs, ws = [], []
+    segments = []
     for a, b in itertools.pairwise(pts):
         half = 0.5 * (b - a)
-        if half <= 0:
-            continue
-        ua, wa = graded_nodes(np.array([half]), np.array([points[a]]), n_nodes)
-        ub, wb = graded_nodes(np.array([half]), np.array([points[b]]), n_nodes)
-        qs += [a + ua[0], b - ub[0]]
-        ws += [wa[0], wb[0]]
-    q = np.concatenate(qs)
-    w = np.concatenate(ws)
-    keep = w > 0
-    order = np.argsort(q[keep])
-    return q[keep][order], w[keep][order]
+        if half > 0:
+            segments += [(a, 1.0, half, points[a]), (b, -1.0, half, points[b])]
+    return segments
 
 
 def band_states(
@@ -114,10 +107,25 @@ def band_states(
     -------
     list of BandStates, one per band.
     """
+    segs = [_band_segments(bands, n, mu, omega, scale, kink_depth) for n in range(bands.n_bands)]
+    flat = np.array([seg for band_segs in segs for seg in band_segs])
+    u, w = graded_nodes(flat[:, 2], flat[:, 3], n_nodes)  # one vectorised call for all bands
+    q_all = flat[:, :1] + flat[:, 1:2] * u
     out = []
-    for n in range(bands.n_bands):
-        q, w = _band_nodes(bands, n, mu, omega, scale, n_nodes, kink_depth)
-        e = bands.energies(q, band=n)
-        x = bands.overlap_factors(q, band=n)
-        out.append(BandStates(q=q, weight=w / np.pi, energy=e, factors=x))
+    start = 0
+    for n, band_segs in enumerate(segs):
+        stop = start + len(band_segs)
+        q, wq = q_all[start:stop].ravel(), w[start:stop].ravel()
+        keep = wq > 0
+        order = np.argsort(q[keep], kind="stable")
+        q, wq = q[keep][order], wq[keep][order]
+        out.append(
+            BandStates(
+                q=q,
+                weight=wq / np.pi,
+                energy=bands.energies(q, band=n),
+                factors=bands.overlap_factors(q, band=n),
+            )
+        )
+        start = stop
     return out

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import linalg
 
 from .constants import KB
 from .errors import ConvergenceError, InputError
@@ -89,41 +88,34 @@ class LinearizedSpectrum:
         return [st.factors @ c for st, c in zip(self.states, self.coefficients, strict=True)]
 
 
-def _psd_sqrt(c: NDArray) -> NDArray:
-    vals, vecs = linalg.eigh(c)
-    return (vecs * np.sqrt(np.clip(vals, 0.0, None))) @ vecs.T
-
-
 def _spectrum(
     problem: PairingProblem,
     states: list[BandStates],
     kernel: list[NDArray],
     kernel_dlnt: list[NDArray] | None = None,
 ) -> LinearizedSpectrum:
-    roots = []
-    for st, k in zip(states, kernel, strict=True):
-        x = st.factors
-        roots.append(_psd_sqrt(x.T @ ((st.weight * k)[:, None] * x)))
-    sizes = [r.shape[0] for r in roots]
-    offs = np.concatenate([[0], np.cumsum(sizes)])
-    h = np.zeros((offs[-1], offs[-1]))
-    for i, bi in enumerate(roots):
-        for j, bj in enumerate(roots):
-            if problem.g[i, j] != 0.0:
-                h[offs[i] : offs[i + 1], offs[j] : offs[j + 1]] = problem.g[i, j] * (bi @ bj)
-    vals, vecs = linalg.eigh(h, subset_by_index=[offs[-1] - 1, offs[-1] - 1])
-    lam = float(vals[0])
-    v = vecs[:, 0]
-    bv = [roots[j] @ v[offs[j] : offs[j + 1]] for j in range(len(roots))]
-    coeffs = [
-        sum(problem.g[i, j] * bv[j] for j in range(len(roots))) / lam if lam != 0 else bv[i]
-        for i in range(len(roots))
-    ]
-    gaps = [st.factors @ c for st, c in zip(states, coeffs, strict=True)]
-    peak = max(range(len(gaps)), key=lambda n: np.max(np.abs(gaps[n])) if gaps[n].size else 0.0)
+    """Leading eigenpair of (g ⊗ 1)·C, C = blockdiag(C_n), C_n = Σ_q w K X Xᵀ (Cholesky C_n = L_n L_nᵀ).
+
+    The eigenvalues equal those of the symmetric H = Lᵀ (g ⊗ 1) L; an eigenvector v of H gives
+    the gap coefficients c = (g ⊗ 1) L v / λ.  A relative jitter of 1e-13 keeps the Cholesky
+    factorisation defined for rank-deficient C_n (bands whose densities barely vary with q).
+    """
+    c = np.stack(
+        [st.factors.T @ ((st.weight * k)[:, None] * st.factors) for st, k in zip(states, kernel, strict=True)]
+    )
+    n_b, r, _ = c.shape
+    jitter = 1e-13 * np.maximum(np.trace(c, axis1=1, axis2=2) / r, 1e-300)
+    chol = np.linalg.cholesky(c + jitter[:, None, None] * np.eye(r))
+    h = problem.g[:, None, :, None] * np.einsum("iab,jac->ibjc", chol, chol)  # H_ij = g_ij L_iᵀ L_j
+    vals, vecs = np.linalg.eigh(h.reshape(n_b * r, n_b * r))
+    lam = float(vals[-1])
+    v = vecs[:, -1].reshape(n_b, r)
+    lv = np.einsum("iab,ib->ia", chol, v)
+    coeffs_arr = problem.g @ lv / lam if lam != 0 else lv
+    gaps = [st.factors @ cc for st, cc in zip(states, coeffs_arr, strict=True)]
+    peak = max(range(n_b), key=lambda n: float(np.max(np.abs(gaps[n]))) if gaps[n].size else 0.0)
     norm = gaps[peak][np.argmax(np.abs(gaps[peak]))] if gaps[peak].size else 0.0
-    if norm != 0.0:
-        coeffs = [c / norm for c in coeffs]
+    coeffs = [cc / norm if norm != 0.0 else cc for cc in coeffs_arr]
     return LinearizedSpectrum(
         eigenvalue=lam, states=states, kernel=kernel, coefficients=coeffs, kernel_dlnt=kernel_dlnt
     )
