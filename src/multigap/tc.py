@@ -41,6 +41,7 @@ __all__ = [
 
 STATUS_CONVERGED = "converged"
 STATUS_BELOW_FLOOR = "below_floor"
+_NEWTON_FINAL = 1e-6  # last Newton step (in ln T) accepted without a confirming evaluation
 METHOD = "safeguarded Newton on ln T, Hellmann-Feynman slope of the factorised operator's eigenvalue"
 
 
@@ -182,7 +183,8 @@ class TcResult:
     omega : float
         Pairing cutoff ω̃₀, meV.
     eigenvalue : float
-        λ at the returned temperature (≈ 1 when converged; λ(floor) < 1 when below floor).
+        λ at the last evaluated temperature (within ~1e-6 of 1 when converged: Tc is the Newton
+        root from there; λ(floor) < 1 when below floor).
     iterations : int
         Function evaluations of the root search.
     mu_mode : str
@@ -322,11 +324,14 @@ def solve_tc(
             if x <= x_floor:
                 return result(x, mu, spec, STATUS_BELOW_FLOOR)
         step = -r / slope if slope < 0 else (math.log(4.0) if r > 0 else -math.log(4.0))
-        x_new = x + max(min(step, 8.0), -8.0)
+        x_new = x + max(min(step, 16.0), -16.0)
         if lo is not None and hi is not None and not min(lo, hi) < x_new < max(lo, hi):
             x_new = 0.5 * (lo + hi)
-        if abs(x_new - x) <= rtol or r == 0.0:
+        if r == 0.0 or abs(x_new - x) <= rtol:
             return result(x, mu, spec, STATUS_CONVERGED)
+        if abs(step) <= _NEWTON_FINAL and x_new == x + step:
+            # quadratic convergence: the Newton root x + step is exact to ~step² ≪ rtol
+            return result(x_new, mu, spec, STATUS_CONVERGED)
         if x_new > x_max:
             raise ConvergenceError(
                 f"Tc search: eigenvalue {r + 1:.6g} > 1 even at k_BT = {math.exp(x):.6g} meV; "
