@@ -716,7 +716,7 @@ def eta_cut_dataset(
     -------
     xarray.Dataset
         Coordinates ``eta`` and ``band``; ``tc(eta)`` (K, 0 below the floor), ``status(eta)``
-        (converged | below_floor | failed), ``mu0(eta)`` (meV), scalar ``omega`` (meV); with
+        (converged | below_floor | failed), ``mu0(eta)`` (meV), scalars ``omega``, ``E_L``, ``dE`` (meV); with
         gaps: ``gap``, ``gap_min``, ``gap_max`` (band, eta; meV), ``gap_ratio(band, eta)``
         (2Δ_n/k_BTc), ``has_fermi_surface(band, eta)``, ``mu_shift(eta)`` (μ − μ₀, meV),
         ``anisotropy(eta)`` (Δ_a/Δ_{a−1}, the paper's Δ₃/Δ₂), ``gap_status(eta)`` (converged |
@@ -734,7 +734,7 @@ def eta_cut_dataset(
 
     from .gaps import solve_gaps
     from .observables import isotope_from_problem, summarize
-    from .problem import MU_MODES, pairing_problem
+    from .problem import MU_MODES, cached_bands, pairing_problem
     from .tc import solve_tc
 
     eta = _as_1d("eta", eta)
@@ -787,11 +787,14 @@ def eta_cut_dataset(
         aniso[i] = _anisotropy(summary, pair)
     up, lo = pair if pair is not None else (0, 0)
     a = m.active_band
+    e_l, width = lifshitz_scale(cached_bands(m), a)
     data: dict[str, xr.Variable] = {
         "tc": _var("eta", tc, "K", "critical temperature at mu = mu0 (0 when below the floor)"),
         "status": _str_var("eta", status, "Tc solver status: converged | below_floor | failed"),
         "mu0": _var("eta", mu0, "meV", "normal-state chemical potential mu0 = E_L + eta dE"),
         "omega": _var((), m.pairing.omega, "meV", "pairing cutoff omega~_0 (Migdal-softened)"),
+        "E_L": _var((), e_l, "meV", f"band edge E_L = min_q E_{a}(q) of the active band"),
+        "dE": _var((), width, "meV", f"transverse dispersion dE = max - min of E_{a}(q)"),
     }
     if with_gaps:
         data |= {

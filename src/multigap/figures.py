@@ -16,20 +16,26 @@ band_structure_figure  subbands E_n(q), one panel per band, E_L and E_L + ΔE ma
 dos_figure             paper Fig. 3: total/partial DOS vs η per model, Fermi surfaces at η₁₋₃
 cutoff_figure          paper Fig. 4: softened cutoff ω̃₀ vs g per model
 overlap_figure         paper Fig. 5: BZ-averaged Ĩ^{nn'} bars and Ĩ^{nn'}(q, q′) vs q
+gap_ratio_figure       paper Fig. 6: 2Δ₂/k_BTc, 2Δ₃/k_BTc and the isotope coefficient vs η
+tc_vs_anisotropy_      paper Fig. 7: Tc against the gap anisotropy Δ₃/Δ₂ along η
+figure
 =====================  =====================================================================
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
+from .constants import BCS_GAP_RATIO
 from .errors import InputError
 
 __all__ = [
@@ -39,9 +45,11 @@ __all__ = [
     "band_structure_figure",
     "cutoff_figure",
     "dos_figure",
+    "gap_ratio_figure",
     "model_color",
     "overlap_figure",
     "save_figure",
+    "tc_vs_anisotropy_figure",
 ]
 
 #: Colour of subband n (1-based), shared by every figure.
@@ -427,4 +435,227 @@ def overlap_figure(ds: xr.Dataset, q_fixed: float = 0.0) -> Figure:
     )
     ax_q.grid(alpha=0.25)
     fig.suptitle(f"Model {_model_label(ds)}: pair-overlap (exchange) integrals", fontsize=11)
+    return fig
+
+
+# --------------------------------------------------------------------------- Figs. 6-7 (eta cuts)
+def _eta_cuts(datasets: tuple[xr.Dataset | Sequence[xr.Dataset], ...], what: str) -> list[xr.Dataset]:
+    """Accept ``f(ds_a, ds_b)`` and ``f([ds_a, ds_b])``."""
+    items: list[xr.Dataset] = []
+    for d in datasets:
+        items.extend([d] if isinstance(d, xr.Dataset) else list(d))
+    if not items:
+        raise InputError(f"{what}: give at least one dataset from multigap.datasets.eta_cut_dataset")
+    return items
+
+
+def _g_text(g: float) -> str:
+    """g as a simple fraction when it is one (1/4, 1/3), else its decimal value."""
+    f = Fraction(g).limit_denominator(12)
+    if f.denominator > 1 and abs(float(f) - g) < 1e-12:
+        return f"{f.numerator}/{f.denominator}"
+    return f"{g:g}"
+
+
+def _cut_title(ds: xr.Dataset) -> str:
+    a = int(ds.attrs.get("active_band", 3))
+    return rf"Model {_model_label(ds)}, $g_{{{a}{a}}}$ = {_g_text(float(ds.attrs.get('g', np.nan)))}"
+
+
+def _gap_bands(ds: xr.Dataset) -> tuple[int, int]:
+    a = int(ds.attrs.get("active_band", int(ds["band"].values[-1])))
+    return int(ds.attrs.get("anisotropy_lower", a - 1)), int(ds.attrs.get("anisotropy_upper", a))
+
+
+def _lifshitz_lines(ax: Axes, eta: np.ndarray) -> None:
+    first = True
+    for x in (0.0, 1.0):
+        if eta[0] <= x <= eta[-1]:
+            ax.axvline(
+                x, color="0.7", lw=0.9, zorder=0, label=r"Lifshitz points $\eta$ = 0, 1" if first else None
+            )
+            first = False
+
+
+def _shell_edge_lines(ax: Axes, ds: xr.Dataset) -> None:
+    """Dashed lines where an edge μ₀ ± ω̃₀ of the pairing shell meets a Lifshitz point (α kinks there)."""
+    if "omega" not in ds or "dE" not in ds:
+        return
+    eta = ds["eta"].values
+    w = float(ds["omega"]) / float(ds["dE"])
+    first = True
+    for x in sorted({-w, w, 1.0 - w, 1.0 + w}):
+        if eta[0] < x < eta[-1]:
+            label = r"$\mu_0 \pm \tilde\omega_0$ at $\eta$ = 0 or 1" if first else None
+            ax.axvline(x, color="0.6", lw=0.8, ls=(0, (4, 3)), zorder=0, label=label)
+            first = False
+
+
+def _panel_label(ax: Axes, text: str) -> None:
+    ax.text(0.02, 0.97, text, transform=ax.transAxes, ha="left", va="top", fontsize=10, fontweight="bold")
+
+
+def _missing_note(ds: xr.Dataset, name: str) -> str | None:
+    """A short note on the η where ``name`` is NaN, by status (never a silent gap in a curve)."""
+    bad = ~np.isfinite(ds[name].values)
+    if bad.ndim > 1:
+        bad = bad.any(axis=0)
+    if not bad.any():
+        return None
+    floor = float(ds.attrs.get("tc_floor_K", np.nan))
+    below = bad & (ds["status"].values == "below_floor")
+    parts = []
+    if below.any():
+        parts.append(f"{int(below.sum())} η with $T_c$ < {floor:g} K")
+    if (bad & ~below).any():
+        parts.append(f"{int((bad & ~below).sum())} η failed")
+    return "not shown: " + ", ".join(parts)
+
+
+def gap_ratio_figure(*datasets: xr.Dataset | Sequence[xr.Dataset]) -> Figure:
+    """Paper Fig. 6: gap ratios 2Δ₂/k_BTc, 2Δ₃/k_BTc and the isotope coefficient α against η.
+
+    One column per model (the paper: A at g = 1/4, B at g = 1/3).  Top (A1, B1, …): 2Δ_n/k_BTc of
+    the active band and the band below it (the paper's Δ₃ and Δ₂), with the weak-coupling BCS
+    value 2π/e^γ ≈ 3.53 dotted.  Bottom (A2, B2, …): α = ½ ∂ln Tc/∂ln ω₀ with the BCS value ½
+    dotted.  Solid grey vertical lines mark the Lifshitz points η = 0 and 1; in the α panels,
+    dashed lines mark where an edge of the pairing shell μ₀ ± ω̃₀ meets one of them
+    (η = ±ω̃₀/ΔE, 1 ± ω̃₀/ΔE), where α has kinks and jumps.  η where the value is undefined
+    (Tc below the floor) are left out and counted in a note.
+
+    Parameters
+    ----------
+    *datasets : Dataset or sequence of Dataset
+        From :func:`multigap.datasets.eta_cut_dataset` (with gaps and isotope), one per model:
+        ``gap_ratio_figure(ds_a, ds_b)`` or ``gap_ratio_figure([ds_a, ds_b])``.
+
+    Returns
+    -------
+    Figure
+        2 × n_models Axes; each top Axes has 2 data lines + 1 reference line, each bottom Axes
+        1 data line + 1 reference line (plus the Lifshitz-point lines inside the η range).
+    """
+    cuts = _eta_cuts(datasets, "gap_ratio_figure")
+    for d in cuts:
+        _require(d, ["gap_ratio", "alpha", "status"], "gap_ratio_figure")
+    n = len(cuts)
+    fig = Figure(figsize=(4.6 * n, 6.4), layout="constrained")
+    axes = fig.subplots(2, n, squeeze=False, sharex="col")
+    for k, d in enumerate(cuts):
+        ax_r, ax_a = axes[0, k], axes[1, k]
+        eta = d["eta"].values
+        label = _model_label(d)
+        lo, up = _gap_bands(d)
+        top = BCS_GAP_RATIO
+        for b in (up, lo):
+            y = d["gap_ratio"].sel(band=b).values
+            ax_r.plot(
+                eta,
+                y,
+                color=band_color(b),
+                lw=1.8,
+                marker="o",
+                ms=3,
+                label=rf"$2\Delta_{b}/k_BT_c$",
+            )
+            if np.isfinite(y).any():
+                top = max(top, float(np.nanmax(y)))
+        ax_r.axhline(BCS_GAP_RATIO, label=f"BCS {BCS_GAP_RATIO:.2f}", **_REF_STYLE)
+        ax_r.set_ylim(0.0, 1.15 * top)
+        ax_r.set_ylabel(r"gap ratio $2\Delta_n/k_BT_c$")
+        ax_r.set_title(_cut_title(d), fontsize=10)
+        alpha = d["alpha"].values
+        ax_a.plot(eta, alpha, color=model_color(label, k), lw=1.8, marker="o", ms=3, label=r"$\alpha$")
+        ax_a.axhline(0.5, label="BCS 1/2", **_REF_STYLE)
+        finite = alpha[np.isfinite(alpha)]
+        lo_a = min(0.0, float(finite.min())) if finite.size else 0.0
+        hi_a = max(0.6, float(finite.max())) if finite.size else 1.0
+        ax_a.set_ylim(lo_a, 1.1 * hi_a)
+        ax_a.set_ylabel(r"isotope coefficient $\alpha$")
+        ax_a.set_xlabel(r"Lifshitz parameter $\eta = (\mu_0 - E_L)/\Delta E$")
+        _shell_edge_lines(ax_a, d)
+        for ax, row, var in ((ax_r, 1, "gap_ratio"), (ax_a, 2, "alpha")):
+            _lifshitz_lines(ax, eta)
+            ax.legend(fontsize=7.5, frameon=True, framealpha=0.85, edgecolor="none", loc="best")
+            _panel_label(ax, f"{label}{row}")
+            ax.grid(alpha=0.25)
+            note = _missing_note(d, var)
+            if note:
+                ax.text(0.98, 0.02, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=7)
+        ax_a.set_xlim(eta[0], eta[-1])
+    return fig
+
+
+def tc_vs_anisotropy_figure(*datasets: xr.Dataset | Sequence[xr.Dataset]) -> Figure:
+    """Paper Fig. 7: Tc against the gap anisotropy Δ₃/Δ₂ along the η cut.
+
+    One panel per model.  Each point is one η (colour: η, shared colour bar), joined in order of
+    η by a thin line whose ends are labelled with their η; the largest Tc on the grid is circled
+    and labelled.  η where Tc is below the floor (no gaps) are left out and counted in a note.
+
+    Parameters
+    ----------
+    *datasets : Dataset or sequence of Dataset
+        From :func:`multigap.datasets.eta_cut_dataset` (with gaps), one per model.
+
+    Returns
+    -------
+    Figure
+        n_models Axes (plus one colour-bar Axes); each has one scatter collection (the points),
+        one line (the path along η) and one marker line (the Tc maximum).
+    """
+    cuts = _eta_cuts(datasets, "tc_vs_anisotropy_figure")
+    for d in cuts:
+        _require(d, ["tc", "anisotropy", "status"], "tc_vs_anisotropy_figure")
+    n = len(cuts)
+    all_eta = np.concatenate([d["eta"].values for d in cuts])
+    norm = Normalize(float(all_eta.min()), float(all_eta.max()))
+    fig = Figure(figsize=(4.3 * n + 0.9, 4.0), layout="constrained")
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    scatter = None
+    for k, (ax, d) in enumerate(zip(axes, cuts, strict=True)):
+        lo, up = _gap_bands(d)
+        x, y, eta = d["anisotropy"].values, d["tc"].values, d["eta"].values
+        ok = np.isfinite(x) & np.isfinite(y)
+        x, y, eta = x[ok], y[ok], eta[ok]
+        ax.plot(x, y, color="0.6", lw=0.9, zorder=1)
+        scatter = ax.scatter(x, y, c=eta, cmap="viridis", norm=norm, s=22, zorder=3, edgecolors="none")
+        ends = ((0, (0, 7), "left", "bottom"), (x.size - 1, (6, -4), "left", "top"))
+        for j, offset, ha, va in ends[: min(x.size, 2)]:  # where the path along eta starts and ends
+            ax.annotate(
+                rf"$\eta$ = {eta[j]:.3g}",
+                xy=(x[j], y[j]),
+                xytext=offset,
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=8,
+                color="0.25",
+            )
+        if y.size:
+            i = int(np.argmax(y))
+            color = model_color(_model_label(d), k)
+            ax.plot(x[i], y[i], "o", ms=13, mfc="none", mec=color, mew=2.0, zorder=4)
+            ax.annotate(
+                rf"largest $T_c$ = {y[i]:.4g} K" + "\n" + rf"at $\eta$ = {eta[i]:.3g}, "
+                rf"$\Delta_{up}/\Delta_{lo}$ = {x[i]:.3g}",
+                xy=(x[i], y[i]),
+                xytext=(0.04, 0.95),
+                textcoords="axes fraction",
+                ha="left",
+                va="top",
+                fontsize=8,
+                arrowprops={"arrowstyle": "-", "color": color, "lw": 0.8, "shrinkB": 7},
+                bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": color, "lw": 0.8},
+            )
+            ax.set_ylim(0.0, 1.12 * float(y.max()))
+        ax.set_xlabel(rf"gap anisotropy $\Delta_{up}/\Delta_{lo}$ at $T = 0$")
+        ax.set_ylabel(r"$T_c$ (K)")
+        ax.set_title(_cut_title(d), fontsize=10)
+        ax.grid(alpha=0.25)
+        note = _missing_note(d, "anisotropy")
+        if note:
+            ax.text(0.02, 0.98, note, transform=ax.transAxes, ha="left", va="top", fontsize=7)
+    if scatter is not None:
+        fig.colorbar(scatter, ax=list(axes), label=r"Lifshitz parameter $\eta$", shrink=0.9)
     return fig
