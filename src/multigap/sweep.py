@@ -675,10 +675,10 @@ def run_map(
         else:
             w_arr = _grid("omega0", w_in)
             if np.any(w_arr <= 0):
-                raise InputError(f"omega0: every value must be > 0 meV (got {w_arr.min()!r})")
-    for value in g_arr:
+                raise InputError(f"omega0: every value must be > 0 meV (got {float(w_arr.min())!r})")
+    for value in g_arr.tolist():
         try:
-            model.with_g(float(value))
+            model.with_g(value)
         except ModelError as exc:
             raise InputError(f"g = {value!r}: {exc}") from None
     if chunk_size is None:
