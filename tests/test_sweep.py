@@ -101,9 +101,19 @@ def test_recompute_point_from_file_metadata(serial_run):
         recompute_point(ds, 0.0, 0.3, omega0=200.0)
 
 
+def test_density_mode_moves_mu_and_recomputes(coarse):
+    ds = compute_map(coarse, [0.05, 1.0], [0.4], mu_mode="density", executor="serial", progress=False)
+    assert ds.attrs["mu_mode"] == "density"
+    assert np.all(ds["mu"].values != ds["mu0"].values)  # mu(Tc) keeps the T = 0 density
+    assert recompute_point(ds, 1.0, 0.4).tc == ds["tc"].values[1, 0]
+
+
 def test_complete_out_is_returned_without_recomputing(serial_run, coarse):
+    leftover = serial_run.path.with_name("map.nc.parts")  # as if killed just before cleaning up
+    leftover.mkdir()
     again = run_map(coarse, ETA, G, out=serial_run.path, executor="serial", chunk_size=CHUNK, progress=False)
     assert again.chunks_computed == 0 and again.chunks_reused == again.chunks_total == 5
+    assert not leftover.exists()
     xr.testing.assert_identical(again.dataset, serial_run.dataset)
 
 

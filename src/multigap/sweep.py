@@ -44,7 +44,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -108,7 +108,7 @@ _VARIABLES = ("tc", "mu", "mu0", "omega", "status", "iterations", "start_guess")
 _FLOAT_VARS = ("tc", "mu", "mu0", "omega", "start_guess")
 _UNIT_SYSTEM = "lengths nm, wave numbers 1/nm, energies meV, temperatures K, masses m_e"
 
-Executor = Callable[..., Iterator[tuple[int, Any]]]
+Executor = Callable[..., Generator[tuple[int, Any], None, None]]
 
 
 # ------------------------------------------------------------------------------------ executors
@@ -116,7 +116,7 @@ Executor = Callable[..., Iterator[tuple[int, Any]]]
 
 def serial_map(
     func: Callable[[Any], Any], tasks: Sequence[Any], *, workers: int | None = None, scheduler: Any = None
-) -> Iterator[tuple[int, Any]]:
+) -> Generator[tuple[int, Any], None, None]:
     """Run ``func`` on each task in this process, in order.
 
     Parameters
@@ -163,7 +163,7 @@ def _n_workers(workers: int | None) -> int:
 
 def process_map(
     func: Callable[[Any], Any], tasks: Sequence[Any], *, workers: int | None = None, scheduler: Any = None
-) -> Iterator[tuple[int, Any]]:
+) -> Generator[tuple[int, Any], None, None]:
     """Run ``func`` on the tasks in local worker processes (no server to start).
 
     Parameters
@@ -245,7 +245,7 @@ def _dask_client(scheduler: Any, workers: int | None) -> tuple[Any, list[Any]]:
 
 def dask_map(
     func: Callable[[Any], Any], tasks: Sequence[Any], *, workers: int | None = None, scheduler: Any = None
-) -> Iterator[tuple[int, Any]]:
+) -> Generator[tuple[int, Any], None, None]:
     """Run ``func`` on the tasks on a Dask cluster.
 
     Parameters
@@ -428,7 +428,7 @@ def _chunk_path(parts: Path, index: int) -> Path:
 
 
 def _save_chunk(parts: Path, index: int, arrays: dict[str, NDArray]) -> None:
-    _atomic_write(_chunk_path(parts, index), lambda fh: np.savez(fh, **arrays))
+    _atomic_write(_chunk_path(parts, index), lambda fh: np.savez(fh, **arrays))  # type: ignore[arg-type]
 
 
 def _load_chunk(parts: Path, index: int, size: int) -> dict[str, NDArray] | None:
@@ -701,27 +701,23 @@ def run_map(
     n_chunks = -(-n_points // chunk_size)
     bounds = [(k * chunk_size, min((k + 1) * chunk_size, n_points)) for k in range(n_chunks)]
 
-    path = None if out is None else Path(out)
+    path = None if out is None else Path(out).expanduser()
     parts = None if path is None else path.with_name(path.name + ".parts")
     if path is not None and path.is_dir():
         raise InputError(f"out = {str(path)!r}: is a folder; give a file name such as map.nc")
-    if path is not None and path.exists():
+    if path is not None and parts is not None and path.exists():
+        old_ds: xr.Dataset | None = None
         old_manifest = None
         with contextlib.suppress(InputError, ValueError):
-            old_manifest = json.loads(str(read_dataset(path).attrs.get("sweep_manifest", "null")))
+            old_ds = read_dataset(path)
+            old_manifest = json.loads(str(old_ds.attrs.get("sweep_manifest", "null")))
         diff = _differences(old_manifest, manifest)
-        if not diff:
-            ds = read_dataset(path)
-            return SweepRun(
-                ds,
-                path,
-                n_chunks,
-                0,
-                n_chunks,
-                int(ds.attrs.get("n_failed", 0)),
-                time.perf_counter() - t0,
-                name,
-            )
+        if not diff and old_ds is not None:  # already complete: nothing to compute
+            if parts.is_dir():  # left by a run killed between writing out and cleaning up
+                with contextlib.suppress(InputError), _locked(parts):
+                    shutil.rmtree(parts, ignore_errors=True)
+            n_failed = int(old_ds.attrs.get("n_failed", 0))
+            return SweepRun(old_ds, path, n_chunks, 0, n_chunks, n_failed, time.perf_counter() - t0, name)
         if not overwrite:
             raise InputError(
                 f"out = {str(path)!r}: exists and holds a different map (differs in: {', '.join(diff)}); "
