@@ -467,8 +467,8 @@ def _gap_bands(ds: xr.Dataset) -> tuple[int, int]:
     return int(ds.attrs.get("anisotropy_lower", a - 1)), int(ds.attrs.get("anisotropy_upper", a))
 
 
-def _lifshitz_lines(ax: Axes, eta: np.ndarray) -> None:
-    first = True
+def _lifshitz_lines(ax: Axes, eta: np.ndarray, labelled: bool = True) -> None:
+    first = labelled
     for x in (0.0, 1.0):
         if eta[0] <= x <= eta[-1]:
             ax.axvline(
@@ -575,8 +575,8 @@ def gap_ratio_figure(*datasets: xr.Dataset | Sequence[xr.Dataset]) -> Figure:
         ax_a.set_xlabel(r"Lifshitz parameter $\eta = (\mu_0 - E_L)/\Delta E$")
         _shell_edge_lines(ax_a, d)
         for ax, row, var in ((ax_r, 1, "gap_ratio"), (ax_a, 2, "alpha")):
-            _lifshitz_lines(ax, eta)
-            ax.legend(fontsize=7.5, frameon=True, framealpha=0.85, edgecolor="none", loc="best")
+            _lifshitz_lines(ax, eta, labelled=row == 1)
+            ax.legend(fontsize=7.5, frameon=False, loc="center right" if row == 1 else "upper center")
             _panel_label(ax, f"{label}{row}")
             ax.grid(alpha=0.25)
             note = _missing_note(d, var)
@@ -620,7 +620,7 @@ def tc_vs_anisotropy_figure(*datasets: xr.Dataset | Sequence[xr.Dataset]) -> Fig
         x, y, eta = x[ok], y[ok], eta[ok]
         ax.plot(x, y, color="0.6", lw=0.9, zorder=1)
         scatter = ax.scatter(x, y, c=eta, cmap="viridis", norm=norm, s=22, zorder=3, edgecolors="none")
-        ends = ((0, (0, 7), "left", "bottom"), (x.size - 1, (6, -4), "left", "top"))
+        ends = ((0, (6, -4), "left", "top"), (x.size - 1, (6, -4), "left", "top"))
         for j, offset, ha, va in ends[: min(x.size, 2)]:  # where the path along eta starts and ends
             ax.annotate(
                 rf"$\eta$ = {eta[j]:.3g}",
@@ -655,7 +655,7 @@ def tc_vs_anisotropy_figure(*datasets: xr.Dataset | Sequence[xr.Dataset]) -> Fig
         ax.grid(alpha=0.25)
         note = _missing_note(d, "anisotropy")
         if note:
-            ax.text(0.02, 0.98, note, transform=ax.transAxes, ha="left", va="top", fontsize=7)
+            ax.text(0.98, 0.02, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=7)
     if scatter is not None:
         fig.colorbar(scatter, ax=list(axes), label=r"Lifshitz parameter $\eta$", shrink=0.9)
     return fig
