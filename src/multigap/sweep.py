@@ -468,6 +468,8 @@ def _locked(parts: Path) -> Iterator[None]:
 
 def _prepare_parts(parts: Path, manifest: dict[str, Any], overwrite: bool) -> None:
     """Create or check ``<out>.parts`` (called with the lock held)."""
+    for f in parts.glob(".*.tmp"):  # left by a run that was killed while writing a chunk
+        f.unlink()
     mpath = parts / "manifest.json"
     if mpath.is_file():
         try:
@@ -480,13 +482,10 @@ def _prepare_parts(parts: Path, manifest: dict[str, Any], overwrite: bool) -> No
                 f"out: {str(parts)!r} holds chunks of a different computation (differs in: "
                 f"{', '.join(diff)}); pass overwrite=True to discard them, or choose another out"
             )
-        if diff:
-            for f in parts.glob("chunk_*.npz"):
-                f.unlink()
-        else:
-            for f in parts.glob(".*.tmp"):  # left by a run that was killed while writing
-                f.unlink()
+        if not diff:
             return
+        for f in parts.glob("chunk_*.npz"):
+            f.unlink()
     text = json.dumps(manifest, sort_keys=True, indent=1)
     _atomic_write(mpath, lambda fh: fh.write(text.encode("utf-8")))
 
@@ -727,7 +726,7 @@ def run_map(
 
     results: dict[int, dict[str, NDArray]] = {}
     with contextlib.ExitStack() as stack:
-        if parts is not None:
+        if path is not None and parts is not None:
             try:
                 parts.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -735,6 +734,8 @@ def run_map(
                     f"out = {str(path)!r}: cannot create {str(parts)!r} ({exc.strerror})"
                 ) from None
             stack.enter_context(_locked(parts))
+            for f in parts.parent.glob(f".{path.name}.*.tmp.nc"):  # a final write that was killed
+                f.unlink()
             _prepare_parts(parts, manifest, overwrite)
             for k, (start, stop) in enumerate(bounds):
                 loaded = _load_chunk(parts, k, stop - start)
