@@ -187,14 +187,20 @@ def test_overlap_json_agrees_with_the_library(runner, tmp_path):
 
 
 def test_demo_writes_readable_files_and_lists_them(runner, tmp_path):
-    result = runner.invoke(main, ["demo", "--out", str(tmp_path), "--n-eta", "7", "--n-q", "5"])
+    result = runner.invoke(
+        main, ["demo", "--out", str(tmp_path), "--n-eta", "7", "--n-q", "5", "--n-eta-cut", "2"]
+    )
     assert result.exit_code == 0, result.output
     written = [line.removeprefix("wrote ") for line in result.stdout.splitlines()]
     names = sorted(p.rsplit("/", 1)[-1] for p in written)
-    expected = [f"{kind}_{m}.nc" for kind in ("bands", "dos", "fermi", "overlap") for m in "AB"]
+    expected = [f"{kind}_{m}.nc" for kind in ("bands", "dos", "fermi", "overlap", "eta_cut") for m in "AB"]
     expected += ["bands_A.png", "bands_B.png", "cutoff.nc", "fig3_dos.png", "fig4_cutoff.png"]
     expected += ["fig5_overlap_A.png", "fig5_overlap_B.png"]
+    expected += ["fig6_gap_ratio_isotope.png", "fig7_tc_anisotropy.png"]
     assert names == sorted(expected)
+    cut_b = read_dataset(tmp_path / "eta_cut_B.nc")
+    assert cut_b.attrs["g"] == pytest.approx(1 / 3)  # the paper's Fig. 6 coupling of model B
+    assert cut_b.sizes["eta"] == 2 and np.all(cut_b["tc"].values > 0)
     for path in written:
         if path.endswith(".nc"):
             ds = read_dataset(path)
@@ -212,3 +218,158 @@ def test_readme_python_snippets_run(tmp_path, monkeypatch):
     for code in blocks:
         exec(compile(code, "README.md", "exec"), {})
     assert (tmp_path / "results" / "bands_A.png").is_file()
+
+
+# ------------------------------------------------------------------ tc, gaps, isotope
+def test_tc_json_equals_the_library(runner, tmp_path):
+    from multigap import critical_temperature
+
+    out = tmp_path / "tc.nc"
+    data = _json(
+        runner.invoke(main, ["tc", "--model", "A", "--eta", "1", "--g", "0.4", "--json", "--out", str(out)])
+    )
+    expected = critical_temperature(preset("A"), eta=1, g=0.4)
+    assert data["tc_K"] == expected.tc
+    assert data["mu_meV"] == expected.mu and data["omega_meV"] == expected.omega
+    assert (data["status"], data["converged"], data["mu_mode"]) == ("converged", True, "fixed")
+    assert (data["eta"], data["g"]) == (1.0, 0.4)
+    assert data["model"] == model_to_dict(preset("A").with_g(0.4))
+    assert data["files"] == {"netcdf": str(out)}
+    ds = read_dataset(out)
+    assert float(ds["tc"]) == expected.tc and ds["tc"].attrs["units"] == "K"
+    assert model_from_dataset(ds) == preset("A").with_g(0.4)
+    assert float(ds["eta"]) == 1.0 and str(ds["status"].values) == "converged"
+
+
+def test_tc_overrides_are_folded_into_the_reported_model(runner):
+    from multigap import critical_temperature
+
+    args = ["tc", "--model", "B", "--eta", "0.8", "--g", "0.3", "--interband", "0.05", "--omega0", "250"]
+    data = _json(runner.invoke(main, [*args, "--nodes", "10", "--mu-mode", "density", "--json"]))
+    expected = critical_temperature(
+        preset("B"), eta=0.8, g=0.3, interband=0.05, omega0=250.0, n_nodes=10, mu_mode="density"
+    )
+    assert data["tc_K"] == expected.tc and data["mu_meV"] == expected.mu
+    assert data["mu_mode"] == "density" and data["mu_meV"] != data["mu0_meV"]
+    assert data["model"]["pairing"]["omega0"] == 250.0
+    assert data["model"]["pairing"]["g"][0][2] == 0.05 and data["model"]["numerics"]["n_q"] == 10
+    # the reported model alone reproduces the number
+    model = loads_model(dumps_model(resolve_model("B").with_g(0.3)))
+    assert (
+        critical_temperature(model, eta=0.8, interband=0.05, omega0=250.0, n_nodes=10, mu_mode="density").tc
+        == data["tc_K"]
+    )
+
+
+def test_tc_text_output(runner):
+    result = runner.invoke(main, ["tc", "--model", "A", "--eta", "1", "--g", "0.4"])
+    assert result.exit_code == 0, result.output
+    assert "model A: eta = 1, g = g33 = 0.4" in result.stdout
+    assert "Tc = 251." in result.stdout and "(converged)" in result.stdout
+
+
+def test_below_floor_is_a_valid_answer(runner, tmp_path):
+    from multigap.datasets import with_pairing_overrides
+
+    path = tmp_path / "weak.toml"
+    path.write_text(
+        dumps_model(with_pairing_overrides(preset("A"), interband=[[0.01, 0, 0], [0, 0.01, 0], [0, 0, 0.1]]))
+    )
+    data = _json(runner.invoke(main, ["tc", "--model", str(path), "--eta", "-1", "--json"]))
+    assert (data["tc_K"], data["status"]) == (0.0, "below_floor")
+    text = runner.invoke(main, ["tc", "--model", str(path), "--eta", "-1"]).stdout
+    assert "below the floor of 1e-08 K" in text
+    iso = _json(runner.invoke(main, ["isotope", "--model", str(path), "--eta", "-1", "--json"]))
+    assert iso["alpha"] is None and iso["status"] == "below_floor"  # NaN in Python, null in JSON
+
+
+def test_gaps_json_equals_the_library(runner, tmp_path):
+    from multigap import zero_temperature_gaps
+
+    out = tmp_path / "gaps.nc"
+    data = _json(
+        runner.invoke(
+            main, ["gaps", "--model", "A", "--eta", "1", "--g", "0.25", "--json", "--out", str(out)]
+        )
+    )
+    s = zero_temperature_gaps(preset("A"), eta=1, g=0.25)
+    assert data["gaps_meV"] == s.gaps.mean.tolist()
+    assert data["gaps_min_meV"] == s.gaps.minimum.tolist() and data["gaps_max_meV"] == s.gaps.maximum.tolist()
+    assert data["gap_ratios"] == s.ratios.tolist()
+    assert data["tc_K"] == s.tc and data["mu_shift_meV"] == s.mu_shift
+    assert data["anisotropy"] == s.anisotropy() and data["anisotropy_bands"] == [3, 2]
+    assert (data["mu_mode"], data["temperature_K"], data["status"]) == ("density", 0.0, "converged")
+    ds = read_dataset(out)
+    np.testing.assert_array_equal(ds["gap"].values, s.gaps.mean)
+    assert ds["gap"].attrs["units"] == "meV" and ds["gap_ratio"].attrs["units"] == "1"
+    assert float(ds["anisotropy"]) == s.anisotropy()
+    assert model_from_dataset(ds) == preset("A").with_g(0.25)
+
+
+def test_gaps_above_tc_are_zero_and_the_anisotropy_undefined(runner):
+    data = _json(
+        runner.invoke(
+            main,
+            ["gaps", "--eta", "1", "--g", "0.25", "--temperature", "500", "--mu-mode", "fixed", "--json"],
+        )
+    )
+    assert data["status"] == "normal" and data["gaps_meV"] == [0.0, 0.0, 0.0]
+    assert data["anisotropy"] is None and data["mu_shift_meV"] == 0.0
+    text = runner.invoke(main, ["gaps", "--eta", "1", "--g", "0.25", "--temperature", "500"]).stdout
+    assert "normal state" in text and "Delta3/Delta2 = undefined" in text
+
+
+def test_gaps_text_lists_every_band(runner):
+    result = runner.invoke(main, ["gaps", "--model", "B", "--eta", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("model B: eta = 1, g = g33 = 0.333333, T = 0 K")
+    assert sum(line.lstrip().startswith(("1 ", "2 ", "3 ")) for line in lines) == 3
+    assert any(line.startswith("Delta3/Delta2 = ") for line in lines)
+
+
+def test_isotope_json_equals_the_library(runner, tmp_path):
+    from multigap import critical_temperature, isotope_coefficient
+
+    out = tmp_path / "iso.nc"
+    data = _json(
+        runner.invoke(
+            main, ["isotope", "--model", "A", "--eta", "1", "--g", "0.25", "--json", "--out", str(out)]
+        )
+    )
+    assert data["alpha"] == isotope_coefficient(preset("A"), eta=1, g=0.25)
+    assert data["tc_K"] == critical_temperature(preset("A"), eta=1, g=0.25).tc
+    assert data["isotope_method"] == "hellmann-feynman"
+    ds = read_dataset(out)
+    assert float(ds["alpha"]) == data["alpha"] and ds["alpha"].attrs["units"] == "1"
+    assert model_from_dataset(ds) == preset("A").with_g(0.25)
+    fd = _json(
+        runner.invoke(
+            main, ["isotope", "--eta", "1", "--g", "0.25", "--method", "finite-difference", "--json"]
+        )
+    )
+    assert fd["alpha"] == pytest.approx(data["alpha"], rel=1e-5)  # two methods agree
+    assert "alpha = 0.24" in runner.invoke(main, ["isotope", "--eta", "1", "--g", "0.25"]).stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["tc", "--eta", "1", "--g", "0.5"], ["--g 0.5", "< 0.5", "softening"]),
+        (["gaps", "--eta", "1", "--g", "0.7"], ["--g 0.7", "< 0.5"]),
+        (["isotope", "--eta", "1", "--g", "-0.1"], ["--g -0.1", ">= 0"]),
+        (["tc", "--eta", "nan"], ["'--eta'", "nan", "finite"]),
+        (["gaps", "--eta", "inf"], ["'--eta'", "inf", "finite"]),
+        (["tc", "--eta", "1", "--mu-mode", "grand"], ["'--mu-mode'", "'grand'", "fixed", "density"]),
+        (["gaps", "--eta", "1", "--mu-mode", "bogus"], ["'--mu-mode'", "'bogus'"]),
+        (["gaps", "--eta", "1", "--temperature", "-1"], ["'--temperature'", "-1", ">= 0"]),
+        (["tc", "--eta", "1", "--omega0", "-5"], ["--omega0 -5", "> 0"]),
+        (["tc", "--eta", "1", "--nodes", "2"], ["'--nodes'", "2", ">=4"]),
+        (["isotope", "--eta", "1", "--method", "guess"], ["'--method'", "'guess'"]),
+    ],
+)
+def test_bad_pairing_options_exit_2_with_one_line(runner, args, fragments):
+    line = _one_line_error(runner.invoke(main, args))
+    assert line.startswith("Error: ")
+    for fragment in fragments:
+        assert fragment in line, line

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -722,7 +723,7 @@ def demo(out_dir: Path, n_eta: int, n_q: int, n_eta_cut: int, model_specs: str) 
     written; a progress bar goes to stderr when it is a terminal.
     """
     specs = [s.strip() for s in model_specs.split(",") if s.strip()]
-    progress = click.get_text_stream("stderr").isatty()
+    progress = sys.stderr.isatty()
     for path in run_demo(out_dir, specs, n_eta, n_q, n_eta_cut=n_eta_cut, progress=progress):
         click.echo(f"wrote {path}")
 
