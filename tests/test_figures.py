@@ -14,6 +14,7 @@ import xarray as xr
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
+from multigap.constants import BCS_GAP_RATIO
 from multigap.datasets import bands_dataset, cutoff_dataset
 from multigap.errors import InputError
 from multigap.figures import (
@@ -21,9 +22,11 @@ from multigap.figures import (
     band_structure_figure,
     cutoff_figure,
     dos_figure,
+    gap_ratio_figure,
     model_color,
     overlap_figure,
     save_figure,
+    tc_vs_anisotropy_figure,
 )
 from multigap.presets import preset
 
@@ -85,6 +88,43 @@ def _synthetic_overlap() -> xr.Dataset:
         },
         coords={"band": np.arange(1, N_BANDS + 1), "band2": np.arange(1, N_BANDS + 1), "q": q, "q2": q},
         attrs={"model_name": "A", "active_band": N_BANDS},
+    )
+
+
+def _synthetic_cut(name: str, g: float, n_floor: int = 0) -> xr.Dataset:
+    """An eta cut with the schema of eta_cut_dataset; the first ``n_floor`` points below the floor."""
+    eta = np.linspace(-0.5, 2.0, 26)
+    tc = 100.0 * np.exp(-((eta - 1.0) ** 2))
+    gap = np.vstack([0.02 * tc, 0.02 * tc, (0.18 + 0.01 * eta) * tc])
+    ratio = 2 * gap / (0.08617 * tc)
+    alpha = 0.5 - 0.3 * np.exp(-((eta - 0.8) ** 2))
+    status = np.array(["converged"] * eta.size, dtype=object)
+    status[:n_floor] = "below_floor"
+    tc[:n_floor] = 0.0
+    for arr in (gap, ratio):
+        arr[:, :n_floor] = np.nan
+    alpha[:n_floor] = np.nan
+    aniso = gap[2] / gap[1]
+    return xr.Dataset(
+        {
+            "tc": ("eta", tc, {"units": "K"}),
+            "status": ("eta", status.astype(str), {"units": "1"}),
+            "gap": (("band", "eta"), gap, {"units": "meV"}),
+            "gap_ratio": (("band", "eta"), ratio, {"units": "1"}),
+            "anisotropy": ("eta", aniso, {"units": "1"}),
+            "alpha": ("eta", alpha, {"units": "1"}),
+            "omega": ((), 233.0, {"units": "meV"}),
+            "dE": ((), 274.0, {"units": "meV"}),
+        },
+        coords={"eta": eta, "band": np.arange(1, N_BANDS + 1)},
+        attrs={
+            "model_name": name,
+            "active_band": N_BANDS,
+            "g": g,
+            "anisotropy_upper": 3,
+            "anisotropy_lower": 2,
+            "tc_floor_K": 1e-8,
+        },
     )
 
 
@@ -166,11 +206,15 @@ def test_save_figure_writes_a_png(tmp_path):
 def test_figures_never_touch_pyplot(tmp_path):
     code = (
         "import sys, numpy as np\n"
-        "from multigap.datasets import bands_dataset, cutoff_dataset\n"
+        "from multigap.datasets import bands_dataset, cutoff_dataset, eta_cut_dataset\n"
         "from multigap.figures import band_structure_figure, cutoff_figure, save_figure\n"
+        "from multigap.figures import gap_ratio_figure, tc_vs_anisotropy_figure\n"
         "from multigap.presets import preset\n"
         "band_structure_figure(bands_dataset(preset('A'), n_q=5))\n"
         "save_figure(cutoff_figure(cutoff_dataset([preset('B')], [0.2])), sys.argv[1])\n"
+        "cut = eta_cut_dataset(preset('A'), [0.9, 1.1])\n"
+        "save_figure(gap_ratio_figure(cut), sys.argv[1])\n"
+        "save_figure(tc_vs_anisotropy_figure(cut), sys.argv[1])\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
     proc = subprocess.run(
@@ -197,3 +241,80 @@ def test_figures_accept_real_datasets_including_the_van_hove_infinity():
     )
     fig5 = overlap_figure(overlap_dataset(model, n_q=5))
     assert len(fig5.axes[0].patches) == 6
+
+
+def _data_lines(ax):
+    return [line for line in ax.get_lines() if line.get_marker() == "o"]
+
+
+def test_gap_ratio_figure_panels_lines_and_reference_values():
+    a, b = _synthetic_cut("A", 0.25), _synthetic_cut("B", 1 / 3)
+    fig = gap_ratio_figure(a, b)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 4
+    top_a, top_b, bottom_a, bottom_b = fig.axes
+    assert "1/4" in top_a.get_title() and "1/3" in top_b.get_title() and "Model B" in top_b.get_title()
+    for ax, ds in ((top_a, a), (top_b, b)):
+        assert "gap ratio" in ax.get_ylabel()  # x label only on the bottom row (shared x)
+        d3, d2 = _data_lines(ax)
+        np.testing.assert_array_equal(d3.get_ydata(), ds["gap_ratio"].sel(band=3).values)
+        np.testing.assert_array_equal(d2.get_ydata(), ds["gap_ratio"].sel(band=2).values)
+        assert d3.get_color() == band_color(3) and d2.get_color() == band_color(2)
+        assert any(np.allclose(line.get_ydata(), BCS_GAP_RATIO) for line in ax.get_lines())
+        # Lifshitz points eta = 0 and 1 lie inside [-0.5, 2]
+        assert sum(np.allclose(line.get_xdata(), x) for line in ax.get_lines() for x in (0.0, 1.0)) == 2
+    for ax, ds in ((bottom_a, a), (bottom_b, b)):
+        assert _labelled(ax) and "eta" in ax.get_xlabel()
+        (alpha,) = _data_lines(ax)
+        np.testing.assert_array_equal(alpha.get_ydata(), ds["alpha"].values)
+        assert any(np.allclose(line.get_ydata(), 0.5) for line in ax.get_lines())
+        # shell edges mu0 +- omega~ at eta = 0, 1: eta = -w, w, 1 - w, 1 + w with w = 233/274
+        w = 233.0 / 274.0
+        edges = [x for x in (-w, w, 1 - w, 1 + w) if -0.5 < x < 2.0]
+        dashed = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"]
+        np.testing.assert_allclose(sorted(dashed), sorted(edges))
+    assert bottom_a.get_lines()[0].get_color() == model_color("A")
+    # a list works as well as separate arguments
+    assert len(gap_ratio_figure([a]).axes) == 2
+
+
+def test_undefined_points_are_counted_in_a_note_not_hidden():
+    fig = gap_ratio_figure(_synthetic_cut("A", 0.25, n_floor=3))
+    notes = [t.get_text() for ax in fig.axes for t in ax.texts if "not shown" in t.get_text()]
+    assert len(notes) == 2 and all("3" in n and "1e-08 K" in n for n in notes)
+    fig7 = tc_vs_anisotropy_figure(_synthetic_cut("A", 0.25, n_floor=3))
+    assert any("not shown: 3" in t.get_text() for t in fig7.axes[0].texts)
+    assert not any(
+        "not shown" in t.get_text() for t in gap_ratio_figure(_synthetic_cut("A", 0.25)).axes[0].texts
+    )
+
+
+def test_tc_vs_anisotropy_figure_points_colour_bar_and_maximum():
+    a, b = _synthetic_cut("A", 0.25), _synthetic_cut("B", 1 / 3)
+    fig = tc_vs_anisotropy_figure(a, b)
+    panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert len(panels) == 2 and len(fig.axes) == 3  # + one shared colour bar
+    colorbar = next(ax for ax in fig.axes if ax.get_label() == "<colorbar>")
+    assert "eta" in colorbar.get_ylabel()
+    for ax, ds in zip(panels, (a, b), strict=True):
+        assert _labelled(ax) and "(K)" in ax.get_ylabel() and "Delta_3/\\Delta_2" in ax.get_xlabel()
+        (points,) = ax.collections
+        np.testing.assert_allclose(points.get_offsets(), np.column_stack([ds["anisotropy"], ds["tc"]]))
+        np.testing.assert_array_equal(points.get_array(), ds["eta"].values)
+        # the circled maximum
+        i = int(np.argmax(ds["tc"].values))
+        marker = next(line for line in ax.get_lines() if line.get_marker() == "o")
+        assert (marker.get_xdata()[0], marker.get_ydata()[0]) == (
+            ds["anisotropy"].values[i],
+            ds["tc"].values[i],
+        )
+        assert any("largest" in t.get_text() and "100 K" in t.get_text() for t in ax.texts)
+
+
+def test_eta_cut_figures_reject_incomplete_datasets():
+    with pytest.raises(InputError, match="alpha"):
+        gap_ratio_figure(_synthetic_cut("A", 0.25).drop_vars("alpha"))
+    with pytest.raises(InputError, match="anisotropy"):
+        tc_vs_anisotropy_figure(_synthetic_cut("A", 0.25).drop_vars("anisotropy"))
+    with pytest.raises(InputError, match="at least one"):
+        gap_ratio_figure()
