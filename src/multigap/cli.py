@@ -224,16 +224,17 @@ def resolve_pairing_model(
     from .datasets import with_pairing_overrides
 
     model = resolve_model(spec)
-    for option, key, value in (
-        ("--g", "g", g),
-        ("--interband", "interband", interband),
-        ("--omega0", "omega0", omega0),
-        ("--nodes", "n_nodes", nodes),
-    ):
+    steps: list[tuple[str, float | int | None, Callable[[Model], Model]]] = [
+        ("--g", g, lambda m: with_pairing_overrides(m, g=g)),
+        ("--interband", interband, lambda m: with_pairing_overrides(m, interband=interband)),
+        ("--omega0", omega0, lambda m: with_pairing_overrides(m, omega0=omega0)),
+        ("--nodes", nodes, lambda m: with_pairing_overrides(m, n_nodes=nodes)),
+    ]
+    for option, value, apply in steps:
         if value is None:
             continue
         try:
-            model = with_pairing_overrides(model, **{key: value})
+            model = apply(model)
         except ModelError as exc:
             raise ModelError(f"{option} {value!r}: {exc}") from None
     return model

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -34,6 +35,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from .constants import BCS_GAP_RATIO
 from .errors import InputError
@@ -65,7 +67,7 @@ BAND_COLORS: dict[int, str] = {
 MODEL_COLORS: dict[str, str] = {"A": "tab:blue", "B": "tab:red"}
 _OTHER_MODEL_COLORS = ("tab:green", "tab:purple", "tab:brown", "tab:olive", "tab:cyan")
 _PAIR_COLORS = ("tab:blue", "tab:cyan", "tab:purple", "tab:orange", "tab:olive", "tab:red", "tab:green")
-_REF_STYLE = {"color": "0.45", "lw": 0.9, "ls": ":"}
+_REF_STYLE: dict[str, Any] = {"color": "0.45", "lw": 0.9, "ls": ":"}
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -219,7 +221,14 @@ def _dos_panel(ax: Axes, ds: xr.Dataset, fermi_etas: Sequence[float]) -> None:
     ax.set_xlabel(r"Lifshitz parameter $\eta = (\mu - E_L)/\Delta E$")
     ax.set_ylabel(r"DOS $N(\mu)/N_0$ (per spin)")
     de = float(ds["dE"])
-    top = ax.secondary_xaxis("top", functions=(lambda x, de=de: x * de, lambda y, de=de: y / de))
+
+    def to_mev(x: ArrayLike) -> ArrayLike:
+        return np.asarray(x) * de
+
+    def to_eta(y: ArrayLike) -> ArrayLike:
+        return np.asarray(y) / de
+
+    top = ax.secondary_xaxis("top", functions=(to_mev, to_eta))
     top.set_xlabel(r"$\mu - E_L$ (meV)", fontsize=9)
     top.tick_params(labelsize=8)
     ax.set_title(f"Model {_model_label(ds)}" + rf" ($\Delta E$ = {de:.0f} meV)", fontsize=10)

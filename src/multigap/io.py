@@ -14,6 +14,7 @@ Units travel with the data: each variable's ``attrs["units"]`` (nm, 1/nm, meV, K
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 import xarray as xr
@@ -23,7 +24,7 @@ from .model import Model, loads_model
 
 __all__ = ["model_from_dataset", "model_tomls", "read_dataset", "write_dataset"]
 
-_ENGINE = "h5netcdf"
+_ENGINE: Final = "h5netcdf"
 
 
 def _netcdf_safe_attrs(attrs: dict) -> dict:
