@@ -117,6 +117,26 @@ def test_fermi_surface_average_of_a_constant_gap():
     assert summary.mean[0] == pytest.approx(OMEGA / math.sinh(1 / 0.3), rel=1e-7)
 
 
+def test_band_without_fermi_surface_reports_its_band_minimum_gap():
+    # band 2 lies entirely above μ: no Fermi surface, its gap is the value at its minimum
+    g = np.array([[0.3, 0.05], [0.05, 0.1]])
+    bands = ParabolicBands([0.0, 1500.0], period=0.05)
+    problem = PairingProblem(bands=bands, g=g, omega=OMEGA, mu0=1000.0)
+    result = solve_gaps(problem, mu_mode="fixed")
+    summary = band_gaps(problem, result)
+    assert summary.has_fermi_surface.tolist() == [True, False]
+    assert summary.mean[1] == summary.minimum[1] == summary.maximum[1]
+    assert 0 < summary.mean[1] < summary.mean[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("eta", [-0.5, 0.0])
+def test_model_a_gaps_below_the_band_edge(model_a, eta):
+    s = zero_temperature_gaps(model_a, eta=eta, g=0.3)
+    assert s.result.converged
+    assert np.all(np.isfinite(s.gaps.mean))
+
+
 @pytest.mark.slow
 def test_model_a_gaps_at_the_dome(model_a):
     s = zero_temperature_gaps(model_a, eta=1.0, g=0.25)

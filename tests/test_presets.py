@@ -9,7 +9,7 @@ from multigap.presets import TARGET_WIDTH, preset, uncalibrated
 @pytest.mark.parametrize("name", ["A", "B"])
 def test_stored_spacer_mass_gives_target_width(name):
     model = preset(name)
-    e_l, width = lifshitz_scale(band_structure(model), model.active_band)
+    _, width = lifshitz_scale(band_structure(model), model.active_band)
     assert abs(width - TARGET_WIDTH[name]) < 1e-6
 
 

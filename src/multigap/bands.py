@@ -152,7 +152,7 @@ class KronigPenneyBands:
         self.n_bands = int(n_bands)
         self.n_z = int(n_z)
         self.period = lattice.period
-        self.mass_x = lattice.mass_x
+        self.mass_x = float(lattice.mass_x) if lattice.mass_x is not None else 1.0
         self._t = np.array([ly.thickness for ly in lattice.layers])
         self._v = np.array([ly.potential for ly in lattice.layers])
         self._m = np.array([ly.mass for ly in lattice.layers])

@@ -687,7 +687,7 @@ def isotope(
 #: η range of the demo's Figs. 6-7 (the paper's cuts at fixed g).  It starts just above the band
 #: edge η = 0: summarising the gaps of a band without a Fermi surface (the active band for η ≤ 0)
 #: currently raises in multigap.observables.band_gaps; widen it to (-1, 2) once that is fixed.
-DEMO_CUT_ETA = (0.05, 2.0)
+DEMO_CUT_ETA = (-1.0, 2.0)
 
 
 @main.command(short_help="The main job: bands, DOS, cutoff, overlaps, gap ratios and Tc of models A and B.")

@@ -90,7 +90,7 @@ def band_gaps(problem: PairingProblem, result: GapResult) -> BandGaps:
         if sea is None:
             e_lo = problem.bands.band_edges[n, 0]
             q_min = problem.bands.crossing(n, e_lo)
-            val = float(problem.bands.overlap_factors(np.array([q_min]))[n] @ result.coefficients[n])
+            val = float(problem.bands.overlap_factors(np.array([q_min]), band=n)[0] @ result.coefficients[n])
             mean[n] = lo[n] = hi[n] = val
             continue
         q, w = sea
