@@ -168,8 +168,11 @@ def _k_over_pref(
             rows = np.broadcast_to(np.arange(sub.size)[:, None], live.shape)[live]
             x = seg.xi[live] / (2.0 * kt)
             w = seg.w[live]
-            k_sum += np.bincount(rows, w * _tanh_over_x(x), minlength=sub.size)
-            t_sum += np.bincount(rows, w / np.cosh(np.minimum(np.abs(x), 350.0)) ** 2, minlength=sub.size)
+            t = np.tanh(x)
+            nonzero = x != 0.0
+            ratio = np.divide(t, x, out=np.ones_like(x), where=nonzero)  # tanh(x)/x, 1 at x = 0
+            k_sum += np.bincount(rows, w * ratio, minlength=sub.size)
+            t_sum += np.bincount(rows, w * (1.0 - t * t), minlength=sub.size)  # sech² = 1 − tanh²
         k[rest] = k_sum / (2.0 * kt)
         dk[rest] = -t_sum / (2.0 * kt)
     return k, dk
