@@ -387,8 +387,25 @@ class KronigPenneyBands:
             return q_bottom
         if e >= hi:
             return math.pi / self.period - q_bottom
-        y = float(np.clip(self.half_trace(e), -1.0, 1.0))
+        y = min(max(self._half_trace_scalar(e), -1.0), 1.0)
         return math.acos(y) / self.period
+
+    def _half_trace_scalar(self, energy: float) -> float:
+        """D(E) for one real energy in plain float arithmetic (the solvers' q breakpoints)."""
+        a, b, c, d = 1.0, 0.0, 0.0, 1.0
+        for t, v, m in zip(self._t.tolist(), self._v.tolist(), self._m.tolist(), strict=True):
+            x = (energy - v) * m / HBAR2_2ME
+            if x > 0:
+                k = math.sqrt(x)
+                cs, sn = math.cos(k * t), math.sin(k * t) / k
+            elif x < 0:
+                k = math.sqrt(-x)
+                cs, sn = math.cosh(k * t), math.sinh(k * t) / k
+            else:
+                cs, sn = 1.0, t
+            l11, l12, l21 = cs, m * sn, -x * sn / m
+            a, b, c, d = l11 * a + l12 * c, l11 * b + l12 * d, l21 * a + cs * c, l21 * b + cs * d
+        return 0.5 * (a + d)
 
     # ------------------------------------------------------------------ Bloch functions
     @cached_property
