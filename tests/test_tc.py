@@ -193,3 +193,12 @@ def test_tc_does_not_depend_on_band_order(order):
         PairingProblem(bands=_permuted(bands, perm), g=g[np.ix_(perm, perm)], omega=OMEGA, mu0=60.0)
     ).tc
     assert other == pytest.approx(ref, rel=1e-9)
+
+
+@pytest.mark.parametrize(("eta", "g"), [(1.0, 0.4), (-0.5, 0.3), (0.3, 0.1)])
+def test_starting_guess_changes_iterations_not_the_answer(model_a, eta, g):
+    problem = pairing_problem(model_a, eta, g=g)
+    cold = solve_tc(problem)
+    for guess in (1e-6, 10.0, 1e3):
+        warm = solve_tc(problem, guess=guess)
+        assert warm.tc == pytest.approx(cold.tc, rel=1e-9)
