@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.linalg import lapack
 
 from .constants import KB
 from .errors import ConvergenceError, InputError
@@ -106,15 +107,26 @@ def _spectrum(
     )
     n_b, r, _ = c.shape
     jitter = 1e-13 * np.maximum(np.trace(c, axis1=1, axis2=2) / r, 1e-300)
-    chol = np.linalg.cholesky(c + jitter[:, None, None] * np.eye(r))
+    chol = np.empty_like(c)
+    eye = np.eye(r)
+    for n in range(n_b):
+        chol[n], info = lapack.dpotrf(c[n] + jitter[n] * eye, lower=1, clean=1)
+        if info != 0:  # pragma: no cover - C_n + jitter is positive definite
+            raise ConvergenceError(
+                f"Cholesky factorisation of band {n + 1}'s kernel matrix failed (info {info})"
+            )
     h = problem.g[:, None, :, None] * np.einsum("iab,jac->ibjc", chol, chol)  # H_ij = g_ij L_iᵀ L_j
-    vals, vecs = np.linalg.eigh(h.reshape(n_b * r, n_b * r))
-    lam = float(vals[-1])
-    v = vecs[:, -1].reshape(n_b, r)
+    size = n_b * r
+    vals, vecs, _, _, info = lapack.dsyevr(h.reshape(size, size), compute_v=1, range="I", il=size, iu=size)
+    if info != 0:  # pragma: no cover
+        raise ConvergenceError(f"symmetric eigensolver (LAPACK dsyevr) failed (info {info})")
+    lam = float(vals[0])
+    v = vecs[:, 0].reshape(n_b, r)
     lv = np.einsum("iab,ib->ia", chol, v)
     coeffs_arr = problem.g @ lv / lam if lam != 0 else lv
     gaps = [st.factors @ cc for st, cc in zip(states, coeffs_arr, strict=True)]
-    peak = max(range(n_b), key=lambda n: float(np.max(np.abs(gaps[n]))) if gaps[n].size else 0.0)
+    peaks = [float(np.abs(gp).max()) if gp.size else 0.0 for gp in gaps]
+    peak = peaks.index(max(peaks))
     norm = gaps[peak][np.argmax(np.abs(gaps[peak]))] if gaps[peak].size else 0.0
     coeffs = [cc / norm if norm != 0.0 else cc for cc in coeffs_arr]
     return LinearizedSpectrum(
