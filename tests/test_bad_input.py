@@ -1,0 +1,429 @@
+"""Bad input at the command line: one line on stderr naming the field or option, the value and the rule.
+
+Every row of the table below is a malformed model file or command line.  Each is run through the
+real command-line program (``multigap.cli.main`` with click's ``CliRunner``; a few rows as a
+subprocess ``python -m multigap``) and must
+
+* exit with status 2,
+* print exactly one line on stderr, ``Error: ...``, that contains every expected fragment — the
+  field of the model file (``pairing.omega_0``) or the option (``--g``), the offending value, and
+  a word of the rule that was broken (``unknown key``, ``> 0``, ``< 0.5``, ...),
+* print no traceback (in-process: no exception other than ``SystemExit`` escapes the command).
+
+Model files are built from the resolved preset A (``multigap model show A``) with one change each,
+so every other field is valid and the error must be about the changed one.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import tomli_w
+import xarray as xr
+from click.testing import CliRunner
+
+from multigap.cli import main
+from multigap.model import model_to_dict
+from multigap.presets import preset
+
+# ------------------------------------------------------------------------------------------ rows
+
+
+@dataclass(frozen=True)
+class Row:
+    """One bad input.
+
+    ``args`` is the command line; ``{f}`` in it is replaced by the path of the file written from
+    ``file`` (TOML text, or raw bytes, or None for no file), ``{tmp}`` by the temporary folder.
+    ``expect`` are fragments the one-line error must contain (``{f}``/``{tmp}`` substituted too);
+    matching is case-insensitive.
+    """
+
+    id: str
+    args: tuple[str, ...]
+    expect: tuple[str, ...]
+    file: str | bytes | None = None
+    file_name: str = "model.toml"
+    subprocess: bool = False
+    extra_files: dict[str, Any] = field(default_factory=dict)
+
+
+def _base() -> dict[str, Any]:
+    return model_to_dict(preset("A"))
+
+
+def toml_with(change: Callable[[dict[str, Any]], None]) -> str:
+    """Preset A as TOML with one change applied to its plain-data form."""
+    data = copy.deepcopy(_base())
+    change(data)
+    return tomli_w.dumps(data)
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    """A change setting the value at ``path``, e.g. ``pairing.omega0`` or ``lattice.layers.1.mass``."""
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+
+    def change(data: dict[str, Any]) -> None:
+        node = data
+        for k in keys[:-1]:
+            node = node[k]
+        node[keys[-1]] = value
+
+    return change
+
+
+def _rename(path: str, new: str) -> Callable[[dict[str, Any]], None]:
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+
+    def change(data: dict[str, Any]) -> None:
+        node = data
+        for k in keys[:-1]:
+            node = node[k]
+        node[new] = node.pop(keys[-1])
+
+    return change
+
+
+def _delete(path: str) -> Callable[[dict[str, Any]], None]:
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+
+    def change(data: dict[str, Any]) -> None:
+        node = data
+        for k in keys[:-1]:
+            node = node[k]
+        del node[keys[-1]]
+
+    return change
+
+
+def _g_entry(i: int, j: int, value: float) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        data["pairing"]["g"][i][j] = value
+
+    return change
+
+
+def _g_symmetric(i: int, j: int, value: float) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        data["pairing"]["g"][i][j] = data["pairing"]["g"][j][i] = value
+
+    return change
+
+
+def _model_row(id: str, change: Callable[[dict[str, Any]], None], expect: tuple[str, ...], *cmd: str) -> Row:
+    command = cmd or ("tc", "--eta", "1")
+    return Row(id, (*command, "--model", "{f}"), expect, file=toml_with(change))
+
+
+#: Malformed model files: unknown / misspelt keys, wrong types, unphysical values.
+MODEL_FILE_ROWS = [
+    # unknown and misspelt keys, top level and nested
+    _model_row("unknown-top-level-key", _set("nmae", "A"), ("nmae", "'A'", "unknown key"), "bands"),
+    _model_row(
+        "misspelt-table", _rename("numerics", "numeric"), ("numeric", "unknown key", "numerics"), "bands"
+    ),
+    _model_row(
+        "misspelt-pairing-key",
+        _rename("pairing.omega0", "omega_0"),
+        ("pairing.omega_0", "330.0", "unknown key"),
+    ),
+    _model_row(
+        "misspelt-layer-key",
+        _rename("lattice.layers.1.thickness", "thicknes"),
+        ("lattice.layers[1].thicknes", "0.55", "unknown key"),
+        "bands",
+    ),
+    _model_row(
+        "misspelt-lattice-key", _rename("lattice.mass_x", "mass_y"), ("lattice.mass_y", "1.0", "unknown key")
+    ),
+    _model_row(
+        "misspelt-numerics-key",
+        _rename("numerics.n_q", "nq"),
+        ("numerics.nq", "8", "unknown key"),
+        "gaps",
+        "--eta",
+        "1",
+    ),
+    # wrong types
+    _model_row(
+        "thickness-is-a-string",
+        _set("lattice.layers.0.thickness", "0.85"),
+        ("lattice.layers[0].thickness", "'0.85'", "real number"),
+        "bands",
+    ),
+    _model_row("active-band-is-a-float", _set("active_band", 2.5), ("active_band", "2.5", "integer")),
+    _model_row(
+        "softening-is-a-string",
+        _set("pairing.softening", "yes"),
+        ("pairing.softening", "'yes'", "true or false"),
+    ),
+    _model_row("g-is-a-number", _set("pairing.g", 0.25), ("pairing.g", "0.25", "square matrix")),
+    _model_row("g-not-square", _set("pairing.g", [[0.1, 0.02], [0.02]]), ("pairing.g", "[0.02]", "square")),
+    _model_row("n_q-is-a-float", _set("numerics.n_q", 8.5), ("numerics.n_q", "8.5", "integer")),
+    _model_row("lattice-is-a-number", _set("lattice", 5), ("lattice", "5", "table"), "bands"),
+    _model_row(
+        "layer-is-a-number", _set("lattice.layers", [1, 2]), ("lattice.layers[0]", "1", "table"), "bands"
+    ),
+    Row(
+        "name-is-a-number",
+        ("model", "show", "{f}"),
+        ("name", "7", "string"),
+        file=toml_with(_set("name", 7)),
+    ),
+    _model_row(
+        "mass_x-is-a-boolean",
+        _set("lattice.mass_x", True),
+        ("lattice.mass_x", "True", "real number"),
+        "bands",
+    ),
+    # zero / negative widths and masses
+    _model_row(
+        "negative-wire-width",
+        _set("lattice.layers.0.thickness", -0.85),
+        ("lattice.layers[0].thickness", "-0.85", "> 0"),
+        "bands",
+    ),
+    _model_row(
+        "zero-spacer-width",
+        _set("lattice.layers.1.thickness", 0.0),
+        ("lattice.layers[1].thickness", "0.0", "> 0"),
+        "dos",
+    ),
+    _model_row(
+        "negative-spacer-mass",
+        _set("lattice.layers.1.mass", -0.5),
+        ("lattice.layers[1].mass", "-0.5", "> 0"),
+        "bands",
+    ),
+    _model_row(
+        "zero-wire-mass",
+        _set("lattice.layers.0.mass", 0.0),
+        ("lattice.layers[0].mass", "0.0", "> 0"),
+        "overlap",
+    ),
+    _model_row("zero-mass_x", _set("lattice.mass_x", 0.0), ("lattice.mass_x", "0.0", "> 0")),
+    _model_row(
+        "no-layers", _set("lattice.layers", []), ("lattice.layers", "[]", "at least one layer"), "bands"
+    ),
+    # couplings
+    _model_row("g33-is-one-half", _g_entry(2, 2, 0.5), ("pairing.g", "0.5", "< 0.5")),
+    _model_row("g11-above-one-half", _g_entry(0, 0, 0.7), ("pairing.g", "0.7", "< 0.5"), "bands"),
+    _model_row("asymmetric-g", _g_entry(0, 1, 0.03), ("pairing.g", "0.03", "symmetric")),
+    _model_row("negative-intraband-g", _g_entry(1, 1, -0.1), ("pairing.g[1][1]", "-0.1", ">= 0")),
+    _model_row(
+        "active-band-beyond-the-bands",
+        _set("active_band", 4),
+        ("active_band", "4", "beyond the 3 bands"),
+        "bands",
+    ),
+    _model_row("active-band-zero", _set("active_band", 0), ("active_band", "0", ">= 1"), "bands"),
+    # NaN and infinity (TOML has nan and inf)
+    _model_row("omega0-is-nan", _set("pairing.omega0", math.nan), ("pairing.omega0", "nan", "finite")),
+    _model_row(
+        "barrier-is-inf",
+        _set("lattice.layers.1.potential", math.inf),
+        ("lattice.layers[1].potential", "inf", "finite"),
+        "bands",
+    ),
+    _model_row("g-entry-is-nan", _g_symmetric(1, 2, math.nan), ("pairing.g[1][2]", "nan", "finite")),
+    _model_row(
+        "tc-floor-is-inf", _set("numerics.tc_floor", math.inf), ("numerics.tc_floor", "inf", "finite")
+    ),
+    # numerics too coarse or meaningless
+    _model_row("n_q-too-coarse", _set("numerics.n_q", 2), ("numerics.n_q", "2", ">= 4")),
+    _model_row("n_z-too-coarse", _set("numerics.n_z", 4), ("numerics.n_z", "4", ">= 16"), "overlap"),
+    _model_row("tc-floor-zero", _set("numerics.tc_floor", 0.0), ("numerics.tc_floor", "0.0", "> 0")),
+    # missing required fields
+    _model_row("omega0-missing", _delete("pairing.omega0"), ("pairing.omega0", "missing")),
+    _model_row(
+        "layer-mass-missing", _delete("lattice.layers.0.mass"), ("lattice.layers[0].mass", "missing"), "bands"
+    ),
+    Row("empty-file", ("bands", "--model", "{f}"), ("lattice", "missing"), file=""),
+    # not a model file at all
+    Row(
+        "toml-syntax-error",
+        ("bands", "--model", "{f}"),
+        ("{f}", "not valid TOML", "line 2"),
+        file='name = "A"\n[lattice\n',
+    ),
+    Row(
+        "binary-model-file",
+        ("tc", "--eta", "1", "--model", "{f}"),
+        ("{f}", "utf-8"),
+        file=bytes(range(128, 256)) * 4,
+    ),
+    Row("model-file-is-a-folder", ("bands", "--model", "{tmp}"), ("{tmp}", "cannot be read")),
+    Row("missing-model-file", ("bands", "--model", "{tmp}/nope.toml"), ("{tmp}/nope.toml", "cannot be read")),
+    Row("unknown-preset", ("tc", "--eta", "1", "--model", "C"), ("--model", "'C'", "preset")),
+    Row(
+        "missing-model-file-subprocess",
+        ("gaps", "--eta", "1", "--model", "{tmp}/missing.toml"),
+        ("{tmp}/missing.toml", "cannot be read"),
+        subprocess=True,
+    ),
+]
+
+#: Bad options of the existing commands.
+OPTION_ROWS = [
+    Row("g-one-half", ("tc", "--eta", "1", "--g", "0.5"), ("--g", "0.5", "< 0.5")),
+    Row(
+        "g-one-half-subprocess", ("tc", "--eta", "1", "--g", "0.5"), ("--g", "0.5", "< 0.5"), subprocess=True
+    ),
+    Row("g-above-one-half-gaps", ("gaps", "--eta", "0.5", "--g", "0.75"), ("--g", "0.75", "< 0.5")),
+    Row("g-negative", ("isotope", "--eta", "1", "--g", "-0.1"), ("--g", "-0.1", ">= 0")),
+    Row("g-nan", ("tc", "--eta", "1", "--g", "nan"), ("--g", "nan", "finite")),
+    Row("eta-inf", ("tc", "--eta", "inf"), ("--eta", "inf", "finite")),
+    Row("eta-not-a-number", ("gaps", "--eta", "abc"), ("--eta", "'abc'", "float")),
+    Row("eta-missing", ("tc",), ("--eta", "missing")),
+    Row("omega0-negative", ("tc", "--eta", "1", "--omega0", "-5"), ("--omega0", "-5", "> 0")),
+    Row("omega0-zero", ("isotope", "--eta", "1", "--omega0", "0"), ("--omega0", "0", "> 0")),
+    Row("interband-nan", ("tc", "--eta", "1", "--interband", "nan"), ("--interband", "nan", "finite")),
+    Row("nodes-too-coarse", ("tc", "--eta", "1", "--nodes", "2"), ("--nodes", "2", ">=4")),
+    Row(
+        "temperature-negative", ("gaps", "--eta", "1", "--temperature", "-1"), ("--temperature", "-1", ">= 0")
+    ),
+    Row(
+        "temperature-nan", ("gaps", "--eta", "1", "--temperature", "nan"), ("--temperature", "nan", "finite")
+    ),
+    Row("mu-mode-unknown", ("tc", "--eta", "1", "--mu-mode", "grand"), ("--mu-mode", "'grand'", "one of")),
+    Row("n-q-too-small", ("bands", "--n-q", "1"), ("--n-q", "1", ">=2")),
+    Row("dos-eta-range-reversed", ("dos", "--eta-min", "2", "--eta-max", "-1"), ("--eta-min", "2", "<")),
+    Row("dos-eta-range-empty", ("dos", "--eta-min", "1", "--eta-max", "1"), ("--eta-min", "1", "<")),
+    Row(
+        "dos-fermi-eta-malformed", ("dos", "--fermi-eta", "a,b"), ("--fermi-eta", "'a,b'", "comma-separated")
+    ),
+    Row("misspelt-option", ("tc", "--eta", "1", "--gg", "0.3"), ("--gg", "no such option")),
+]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def map_args(eta: str = "-1:2:4", g: str = "0.1:0.4:2", *extra: str) -> tuple[str, ...]:
+    """A ``multigap map`` command line with η and g ranges given as START:STOP:N."""
+    return ("map", "--model", "A", "--eta", eta, "--g", g, "--out", "{tmp}/map.nc", *extra)
+
+
+#: ``multigap map``: empty, reversed, malformed and non-finite grids; an unreachable scheduler.
+MAP_ROWS = [
+    Row("map-eta-empty", map_args(eta="0:1:0"), ("--eta", "0:1:0", "at least")),
+    Row("map-eta-reversed", map_args(eta="2:-1:31"), ("--eta", "2:-1:31", "<")),
+    Row("map-eta-malformed", map_args(eta="1:2"), ("--eta", "'1:2'", "START:STOP:N")),
+    Row("map-eta-not-numbers", map_args(eta="a:b:c"), ("--eta", "'a:b:c'", "START:STOP:N")),
+    Row("map-eta-nan", map_args(eta="nan:1:5"), ("--eta", "nan", "finite")),
+    Row("map-g-empty", map_args(g="0.1:0.4:0"), ("--g", "0.1:0.4:0", "at least")),
+    Row("map-g-reversed", map_args(g="0.4:0.1:4"), ("--g", "0.4:0.1:4", "<")),
+    Row("map-g-malformed", map_args(g="0.1,0.4"), ("--g", "'0.1,0.4'", "START:STOP:N")),
+    Row("map-g-reaches-one-half", map_args(g="0.1:0.5:5"), ("--g", "0.5", "< 0.5")),
+    Row(
+        "map-scheduler-nothing-listening",
+        map_args("-1:2:3", "0.2:0.3:2", "--scheduler", "tcp://127.0.0.1:{port}"),
+        ("--scheduler", "tcp://127.0.0.1:{port}", "no Dask scheduler"),
+    ),
+]
+
+#: ``multigap plot``: files that are missing, not NetCDF, or NetCDF but not made by multigap.
+PLOT_ROWS = [
+    Row(
+        "plot-missing-file",
+        ("plot", "{tmp}/missing.nc", "--out", "{tmp}/p.png"),
+        ("{tmp}/missing.nc", "does not exist"),
+    ),
+    Row(
+        "plot-random-bytes",
+        ("plot", "{f}", "--out", "{tmp}/p.png"),
+        ("{f}", "NetCDF"),
+        file=bytes(range(256)) * 8,
+        file_name="junk.nc",
+    ),
+    Row(
+        "plot-toml-file",
+        ("plot", "{f}", "--out", "{tmp}/p.png"),
+        ("{f}", "NetCDF"),
+        file=toml_with(lambda d: None),
+        file_name="model.toml",
+    ),
+    Row(
+        "plot-netcdf-not-from-multigap",
+        ("plot", "{tmp}/foreign.nc", "--out", "{tmp}/p.png"),
+        ("{tmp}/foreign.nc", "multigap"),
+        extra_files={"foreign.nc": "netcdf"},
+    ),
+    Row("plot-a-folder", ("plot", "{tmp}", "--out", "{tmp}/p.png"), ("{tmp}", "does not exist")),
+]
+
+ROWS = MODEL_FILE_ROWS + OPTION_ROWS + MAP_ROWS + PLOT_ROWS
+
+
+# ------------------------------------------------------------------------------------- running
+
+
+def _materialise(row: Row, tmp: Path) -> tuple[list[str], list[str]]:
+    """Write the row's files; return the command line and the expected fragments, substituted."""
+    f = tmp / row.file_name
+    if isinstance(row.file, bytes):
+        f.write_bytes(row.file)
+    elif isinstance(row.file, str):
+        f.write_text(row.file, encoding="utf-8")
+    for name, kind in row.extra_files.items():
+        assert kind == "netcdf"
+        xr.Dataset({"x": ("i", np.arange(3.0))}).to_netcdf(tmp / name, engine="h5netcdf")
+    port = str(_free_port())
+
+    def sub(text: str) -> str:
+        return text.replace("{f}", str(f)).replace("{tmp}", str(tmp)).replace("{port}", port)
+
+    return [sub(a) for a in row.args], [sub(e) for e in row.expect]
+
+
+def _run(row: Row, args: list[str]) -> tuple[int, str, str, BaseException | None]:
+    if row.subprocess:
+        proc = subprocess.run(
+            [sys.executable, "-m", "multigap", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        return proc.returncode, proc.stdout, proc.stderr, None
+    result = CliRunner().invoke(main, args)
+    exc = result.exception
+    if isinstance(exc, SystemExit):
+        exc = None
+    return result.exit_code, result.stdout, result.stderr, exc
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
+def test_bad_input_gives_one_line_naming_field_value_and_rule(row: Row, tmp_path: Path) -> None:
+    args, expect = _materialise(row, tmp_path)
+    code, out, err, exc = _run(row, args)
+    shown = f"multigap {' '.join(args)}\nexit {code}\nstdout: {out!r}\nstderr: {err!r}"
+    assert exc is None, f"{shown}\nexception escaped the command: {repr(exc)[:300]}"
+    assert "Traceback" not in err + out, shown
+    assert code == 2, shown
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, f"{shown}\nnot one line"
+    line = lines[0]
+    assert line.startswith("Error: "), shown
+    missing = [e for e in expect if e.lower() not in line.lower()]
+    assert not missing, f"{shown}\nmissing from the message: {missing}"
+
+
+def test_the_table_is_large_and_covers_every_kind() -> None:
+    """At least 25 bad model files and command lines; each id unique."""
+    assert len(MODEL_FILE_ROWS) >= 25
+    assert len(ROWS) >= 60
+    assert len({r.id for r in ROWS}) == len(ROWS)
