@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,15 +39,18 @@ from .presets import PRESETS, preset
 
 __all__ = [
     "PackageError",
+    "GridRange",
     "emit",
     "json_ready",
     "main",
     "model_option",
     "output_options",
     "pairing_options",
+    "parse_range",
     "resolve_model",
     "resolve_pairing_model",
     "result_options",
+    "versions",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -684,13 +687,7 @@ def isotope(
     )
 
 
-#: η range of the demo's Figs. 6-7 (the paper's cuts at fixed g).  It starts just above the band
-#: edge η = 0: summarising the gaps of a band without a Fermi surface (the active band for η ≤ 0)
-#: currently raises in multigap.observables.band_gaps; widen it to (-1, 2) once that is fixed.
-DEMO_CUT_ETA = (-1.0, 2.0)
-
-
-@main.command(short_help="The main job: bands, DOS, cutoff, overlaps, gap ratios and Tc of models A and B.")
+@main.command(short_help="Figs. 3-7 for models A and B (bands, DOS, cutoff, overlaps, gap ratios, Tc).")
 @click.option(
     "--out",
     "out_dir",
@@ -710,106 +707,506 @@ DEMO_CUT_ETA = (-1.0, 2.0)
     default=40,
     show_default=True,
     type=click.IntRange(min=2),
-    help="η points of the gap/isotope cuts (Figs. 6-7), about 0.15 s each per model.",
+    help="η points of the gap/isotope cuts (Figs. 6-7), about 0.1 s each per model.",
 )
 @click.option(
     "--models", "model_specs", default="A,B", show_default=True, help="Comma-separated presets or TOML files."
 )
 def demo(out_dir: Path, n_eta: int, n_q: int, n_eta_cut: int, model_specs: str) -> None:
-    """The main job: bands, DOS (Fig. 3), cutoff (Fig. 4), overlaps (Fig. 5), gap ratios and
-    isotope coefficient (Fig. 6) and Tc against the gap anisotropy (Fig. 7) for models A and B.
+    """Bands, DOS (Fig. 3), cutoff (Fig. 4), overlaps (Fig. 5), gap ratios and isotope
+    coefficient (Fig. 6) and Tc against the gap anisotropy (Fig. 7) for models A and B (or the
+    --models given).  The whole paper, Figs. 3-11 and a report: `multigap reproduce`.
 
     The cuts of Figs. 6-7 are at each model's own coupling (A: g = 1/4, B: g = 1/3, as in the
     paper).  Writes NetCDF files and PNG figures into the --out folder and prints each path
     written; a progress bar goes to stderr when it is a terminal.
     """
+    from .reproduce import run_demo
+
     specs = [s.strip() for s in model_specs.split(",") if s.strip()]
     progress = sys.stderr.isatty()
     for path in run_demo(out_dir, specs, n_eta, n_q, n_eta_cut=n_eta_cut, progress=progress):
         click.echo(f"wrote {path}")
 
 
-def run_demo(
-    out_dir: Path,
-    model_specs: Sequence[str],
-    n_eta: int = 301,
-    n_q: int = 101,
-    *,
-    n_eta_cut: int = 40,
-    progress: bool = False,
-) -> Iterator[Path]:
-    """Compute and write the demo outputs, yielding each path as soon as it is written.
+# ------------------------------------------------------------------------------------ maps
+class GridRange(click.ParamType):
+    """``START:STOP:COUNT`` (COUNT points from START to STOP, both included) or one number.
+
+    Converts to a 1-D float array (``numpy.linspace``).  Malformed text, a non-finite number,
+    a COUNT below 1, a reversed range (START > STOP) and a zero-width range with more than one
+    point are rejected with a message naming the option and the value.
+    """
+
+    name = "START:STOP:COUNT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> np.ndarray:
+        if isinstance(value, np.ndarray):
+            return value
+        try:
+            return parse_range(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def parse_range(text: str) -> np.ndarray:
+    """Parse ``START:STOP:COUNT`` (inclusive, ``numpy.linspace``) or a single number.
 
     Parameters
     ----------
-    out_dir : Path
-        Output folder (created).
-    model_specs : sequence of str
-        Presets or TOML files (``--model`` syntax); files are tagged by model name.
-    n_eta : int
-        η points on [−1, 2] for the DOS.
-    n_q : int
-        q points of the band-structure and overlap grids.
-    n_eta_cut : int
-        η points, uniform on :data:`DEMO_CUT_ETA`, of the cuts at fixed g behind Figs. 6-7.
-    progress : bool
-        Show a tqdm progress bar (stderr) for the cuts.
-    """
-    from .datasets import (
-        DEFAULT_FERMI_ETAS,
-        bands_dataset,
-        cutoff_dataset,
-        dos_dataset,
-        eta_cut_dataset,
-        eta_grid,
-        fermi_surface_dataset,
-        overlap_dataset,
-    )
-    from .figures import (
-        band_structure_figure,
-        cutoff_figure,
-        dos_figure,
-        gap_ratio_figure,
-        overlap_figure,
-        save_figure,
-        tc_vs_anisotropy_figure,
-    )
-    from .io import write_dataset
+    text : str
+        E.g. ``"-1:2:301"`` (301 points from −1 to 2) or ``"0.4"`` (one point).
 
-    if not model_specs:
-        raise ModelError("--models: give at least one preset or TOML file")
-    out_dir = Path(out_dir)
-    models = [resolve_model(s) for s in model_specs]
-    names = ["".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in m.name) or "model" for m in models]
-    tags = [t if names.count(t) == 1 else f"{t}_{i + 1}" for i, t in enumerate(names)]
-    eta = eta_grid(-1.0, 2.0, n_eta)
-    dos_sets, fermi_sets = [], []
-    for m, tag in zip(models, tags, strict=True):
-        ds = bands_dataset(m, n_q=n_q)
-        yield write_dataset(ds, out_dir / f"bands_{tag}.nc")
-        yield save_figure(band_structure_figure(ds), out_dir / f"bands_{tag}.png")
-        d = dos_dataset(m, eta)
-        yield write_dataset(d, out_dir / f"dos_{tag}.nc")
-        f = fermi_surface_dataset(m, DEFAULT_FERMI_ETAS)
-        yield write_dataset(f, out_dir / f"fermi_{tag}.nc")
-        dos_sets.append(d)
-        fermi_sets.append(f)
-    yield save_figure(dos_figure(dos_sets, fermi_sets), out_dir / "fig3_dos.png")
-    c = cutoff_dataset(models, np.linspace(0.0, 0.49, 99))
-    yield write_dataset(c, out_dir / "cutoff.nc")
-    yield save_figure(cutoff_figure(c), out_dir / "fig4_cutoff.png")
-    for m, tag in zip(models, tags, strict=True):
-        o = overlap_dataset(m, n_q=n_q)
-        yield write_dataset(o, out_dir / f"overlap_{tag}.nc")
-        yield save_figure(overlap_figure(o), out_dir / f"fig5_overlap_{tag}.png")
-    cuts = []
-    eta_cut = np.linspace(*DEMO_CUT_ETA, n_eta_cut)
-    for m, tag in zip(models, tags, strict=True):
-        cut = eta_cut_dataset(m, eta_cut, progress=progress)
-        yield write_dataset(cut, out_dir / f"eta_cut_{tag}.nc")
-        cuts.append(cut)
-    yield save_figure(gap_ratio_figure(cuts), out_dir / "fig6_gap_ratio_isotope.png")
-    yield save_figure(tc_vs_anisotropy_figure(cuts), out_dir / "fig7_tc_anisotropy.png")
+    Returns
+    -------
+    ndarray
+        The grid, increasing.
+
+    Raises
+    ------
+    ValueError
+        For empty, malformed, non-finite, reversed or degenerate ranges; the message says which
+        and shows the expected form.
+    """
+    form = "give START:STOP:COUNT (COUNT points, both ends included, e.g. -1:2:301) or one number"
+    raw = text.strip()
+    if not raw:
+        raise ValueError(f"{text!r}: empty; {form}")
+    parts = [p.strip() for p in raw.split(":")]
+    if len(parts) not in (1, 3) or any(not p for p in parts):
+        raise ValueError(f"{text!r}: malformed; {form}")
+    try:
+        start = float(parts[0])
+        stop = float(parts[1]) if len(parts) == 3 else start
+    except ValueError:
+        raise ValueError(f"{text!r}: START and STOP must be numbers; {form}") from None
+    if not (math.isfinite(start) and math.isfinite(stop)):
+        raise ValueError(f"{text!r}: START and STOP must be finite numbers")
+    if len(parts) == 1:
+        return np.array([start])
+    try:
+        count = int(parts[2])
+    except ValueError:
+        raise ValueError(f"{text!r}: COUNT must be a whole number of points; {form}") from None
+    if count < 1:
+        raise ValueError(f"{text!r}: empty range (COUNT = {count}); COUNT must be >= 1")
+    if start > stop:
+        raise ValueError(f"{text!r}: reversed range (START {start:g} > STOP {stop:g}); give START <= STOP")
+    if start == stop and count > 1:
+        raise ValueError(f"{text!r}: START = STOP with COUNT = {count} repeats one value; use COUNT = 1")
+    if count == 1 and start != stop:
+        raise ValueError(f"{text!r}: one point cannot span {start:g} to {stop:g}; use COUNT >= 2")
+    return np.linspace(start, stop, count)
+
+
+def _range_text(values: np.ndarray) -> str:
+    """The canonical ``START:STOP:COUNT`` of a grid made by :func:`parse_range`."""
+    if values.size == 1:
+        return repr(float(values[0]))
+    return f"{float(values[0])!r}:{float(values[-1])!r}:{values.size}"
+
+
+def _map_command(
+    model_spec: str,
+    eta: np.ndarray,
+    g: np.ndarray,
+    out: Path,
+    *,
+    mu_mode: str,
+    chunk_size: int | None,
+    executor: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    overwrite: bool,
+) -> str:
+    """The command line that computes (or resumes) this map, in canonical form."""
+    import shlex
+
+    args = [
+        "multigap",
+        "map",
+        "--model",
+        model_spec,
+        f"--eta={_range_text(eta)}",
+        f"--g={_range_text(g)}",
+        "--out",
+        str(out),
+        "--mu-mode",
+        mu_mode,
+    ]
+    if chunk_size is not None:
+        args += ["--chunk-size", str(chunk_size)]
+    if executor is not None:
+        args += ["--executor", executor]
+    if workers is not None:
+        args += ["--workers", str(workers)]
+    if scheduler is not None:
+        args += ["--scheduler", scheduler]
+    if overwrite:
+        args.append("--overwrite")
+    return shlex.join(args)
+
+
+def _interrupted(parts_dirs: Sequence[Path], command: str) -> None:
+    """The one line printed on Ctrl-C, then exit status 130."""
+    kept = sum(len(list(p.glob("chunk_*.npz"))) for p in parts_dirs if p.is_dir())
+    where = ", ".join(str(p) for p in parts_dirs if p.is_dir()) or "nowhere (none had finished)"
+    click.echo(
+        f"Interrupted: the {kept} finished chunks are kept in {where}; resume with: {command}", err=True
+    )
+    sys.exit(130)
+
+
+def _executor_options(func: F) -> F:
+    options = [
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="local|tcp://HOST:PORT",
+            help="Run on Dask: 'local' starts a LocalCluster, tcp://HOST:PORT uses a running scheduler.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes (local processes or a Dask LocalCluster); default all cores.",
+        ),
+        click.option(
+            "--executor",
+            type=click.Choice(["processes", "serial", "dask"]),
+            default=None,
+            help="Where the chunks run (default: processes, or dask when --scheduler is given).",
+        ),
+    ]
+    for option in options:
+        func = option(func)
+    return func
+
+
+@main.command("map", short_help="Tc(η, g) map, chunked and resumable (paper Figs. 8-11).")
+@model_option
+@click.option(
+    "--eta",
+    "eta",
+    required=True,
+    type=GridRange(),
+    help="Lifshitz parameters η: START:STOP:COUNT, both ends included (e.g. -1:2:301).",
+)
+@click.option(
+    "--g",
+    "g",
+    required=True,
+    type=GridRange(),
+    help="Active-band couplings g = g33: START:STOP:COUNT (e.g. 0.1:0.49:40); each < 0.5.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="NetCDF4 file of the map; finished chunks go to OUT.parts/ until it is complete.",
+)
+@_executor_options
+@click.option(
+    "--mu-mode",
+    type=click.Choice(["fixed", "density"]),
+    default="fixed",
+    show_default=True,
+    help="Chemical potential at Tc: mu = mu0, or mu(T) at the normal-state density of mu0.",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Grid points per chunk (default 40); part of the map's identity for resuming.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace an OUT (or OUT.parts) holding a different map.")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="tqdm bar on stderr.")
+def map_(
+    model_spec: str,
+    eta: np.ndarray,
+    g: np.ndarray,
+    out: Path,
+    scheduler: str | None,
+    workers: int | None,
+    executor: str | None,
+    mu_mode: str,
+    chunk_size: int | None,
+    overwrite: bool,
+    progress: bool,
+) -> None:
+    """Critical temperature Tc (K) on the grid η × g (paper Figs. 8-11), written to --out.
+
+    Chunks of the grid run on local processes (default, all cores), serially, or on Dask
+    (--scheduler local or tcp://HOST:PORT); the numbers are identical, bit for bit, whichever
+    runs them.  Each finished chunk is saved at once: after Ctrl-C (or a crash) run the same
+    command again and only the missing chunks are computed.  At the end a summary: points,
+    converged / below the floor / failed, wall time.  Draw the map with `multigap plot`.
+    """
+    from .sweep import STATUS_CODES, run_map
+
+    model = resolve_model(model_spec)
+    for value in g.tolist():
+        try:
+            model.with_g(value)
+        except ModelError as exc:
+            raise PackageError(f"--g {_range_text(g)}: g = {value!r}: {exc}") from None
+    command = _map_command(
+        model_spec,
+        eta,
+        g,
+        out,
+        mu_mode=mu_mode,
+        chunk_size=chunk_size,
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
+        overwrite=overwrite,
+    )
+    try:
+        run = run_map(
+            model,
+            eta,
+            g,
+            mu_mode=mu_mode,
+            out=out,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_size=chunk_size,
+            progress=progress,
+            overwrite=overwrite,
+            command=command,
+        )
+    except KeyboardInterrupt:
+        _interrupted([out.with_name(out.name + ".parts")], command)
+    except MultigapError as exc:
+        raise PackageError(str(exc).replace("pass overwrite=True", "pass --overwrite")) from None
+    status = run.dataset["status"].values
+    counts = {name: int(np.count_nonzero(status == code)) for name, code in STATUS_CODES.items()}
+    ds = run.dataset
+    click.echo(
+        f"map of model {model.name}: {status.size} points ({ds.sizes['eta']} eta x {ds.sizes['g']} g): "
+        f"{counts['converged']} converged, {counts['below_floor']} below the floor "
+        f"({model.numerics.tc_floor:g} K), {counts['failed']} failed"
+    )
+    if counts["converged"]:
+        tc = ds["tc"].where(ds["status"] == STATUS_CODES["converged"])
+        i, j = np.unravel_index(int(np.nanargmax(tc.values)), tc.shape)
+        click.echo(
+            f"largest Tc = {float(tc.values[i, j]):.4g} K at eta = {float(ds['eta'][i]):.4g}, "
+            f"g = {float(ds['g'][j]):.4g}"
+        )
+    click.echo(
+        f"chunks: {run.chunks_computed} computed, {run.chunks_reused} reused of {run.chunks_total} "
+        f"({run.executor}); wall time {run.wall_time:.1f} s"
+    )
+    click.echo(f"wrote {run.path}")
+
+
+# ------------------------------------------------------------------------------------ plot
+_PLOT_KINDS = ("map", "eta-cuts", "g-cuts")
+_FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def _read_map(path: Path) -> xr.Dataset:
+    from .io import read_dataset
+
+    ds = read_dataset(path)
+    if "tc" not in ds or "status" not in ds or "mu0" not in ds or not {"eta", "g"} <= set(ds.dims):
+        title = ds.attrs.get("title")
+        what = f" (it holds: {title})" if title else ""
+        raise MultigapError(
+            f"input file {str(path)!r}: not a Tc(eta, g) map{what}; make one with `multigap map`"
+        )
+    if ds["tc"].ndim != 2:
+        raise MultigapError(
+            f"input file {str(path)!r}: the map has extra dimensions {ds['tc'].dims}; plot a 2-D (eta, g) map"
+        )
+    return ds.transpose("eta", "g")
+
+
+@main.command(short_help="Draw Tc maps: colour map, Tc vs eta at fixed g, Tc vs g at fixed eta.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE.nc...")
+@click.option(
+    "--kind",
+    type=click.Choice(_PLOT_KINDS),
+    default="map",
+    show_default=True,
+    help="map: Tc(eta, g) colour map (Figs. 10-11); eta-cuts: Tc vs eta at several g, semi-log and "
+    "linear (Fig. 8); g-cuts: Tc vs g at fixed eta (Fig. 9).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Figure file (.png, .pdf, .svg).",
+)
+@click.option(
+    "--g-values",
+    default=None,
+    callback=_parse_float_list,
+    help="eta-cuts: couplings g of the curves (comma-separated; nearest grid values).",
+)
+@click.option(
+    "--eta-values",
+    default=None,
+    callback=_parse_float_list,
+    help="g-cuts: Lifshitz parameters of the curves (comma-separated; negative ones go to the "
+    "anti-resonant panel).",
+)
+def plot(
+    files: tuple[Path, ...],
+    kind: str,
+    out: Path,
+    g_values: list[float] | None,
+    eta_values: list[float] | None,
+) -> None:
+    """Draw one or more Tc maps written by `multigap map` (or multigap.sweep.compute_map).
+
+    Several files give one panel (map) or column (eta-cuts) each, e.g. models A and B side by
+    side; g-cuts takes one file.
+    """
+    from .figures import save_figure, tc_map_figure, tc_vs_eta_figure, tc_vs_g_figure
+
+    if out.suffix.lower() not in _FIGURE_SUFFIXES:
+        raise PackageError(f"--out {str(out)!r}: the figure file must end in {', '.join(_FIGURE_SUFFIXES)}")
+    if kind == "g-cuts" and len(files) != 1:
+        raise PackageError(f"--kind g-cuts draws one map; got {len(files)} files")
+    maps = [_read_map(Path(f)) for f in files]
+    if kind == "map":
+        fig = tc_map_figure(maps)
+    elif kind == "eta-cuts":
+        fig = tc_vs_eta_figure(maps, g_values=g_values)
+    else:
+        anti = None if eta_values is None else [e for e in eta_values if e < 0]
+        res = None if eta_values is None else [e for e in eta_values if e > 0]
+        fig = tc_vs_g_figure(maps[0], eta_anti=anti, eta_res=res)
+    click.echo(f"wrote {save_figure(fig, out)}")
+
+
+# ------------------------------------------------------------------------------- reproduce
+@main.command(short_help="The whole paper: Figs. 3-11 for models A and B and a report comparing with it.")
+@click.option(
+    "--out",
+    "out_dir",
+    default="results",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the NetCDF files, figures, report.md and report.json.",
+)
+@click.option(
+    "--quick", is_flag=True, help="Coarser grids (about a minute on two cores); see docs/reproduce.md."
+)
+@_executor_options
+@click.option("--grid-set", type=click.Choice(["full", "quick", "tiny"]), default=None, hidden=True)
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bars on stderr (default: when it is a terminal)."
+)
+def reproduce(
+    out_dir: Path,
+    quick: bool,
+    scheduler: str | None,
+    workers: int | None,
+    executor: str | None,
+    grid_set: str | None,
+    progress: bool | None,
+) -> None:
+    """Compute everything the paper shows for models A (H3S) and B (CSH_x): Figs. 3-11.
+
+    Writes the data (NetCDF), the figures (PNG) and report.md / report.json, which set the
+    paper's headline numbers beside ours (every one of ours read back from the files) and say
+    where and why they differ.  The Tc maps are resumable: after Ctrl-C, run the same command
+    again.  Prints each file as it is written.
+    """
+    import shlex
+
+    from .reproduce import reproduce as run_reproduce
+
+    grids = grid_set or ("quick" if quick else "full")
+    args = ["multigap", "reproduce", "--out", str(out_dir)]
+    if grid_set is not None:
+        args.append(f"--grid-set={grid_set}")
+    elif quick:
+        args.append("--quick")
+    for flag, value in (("--executor", executor), ("--workers", workers), ("--scheduler", scheduler)):
+        if value is not None:
+            args += [flag, str(value)]
+    command = shlex.join(args)
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        result = run_reproduce(
+            out_dir,
+            grids=grids,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            progress=show,
+            command=command,
+            echo=lambda p: click.echo(f"wrote {p}"),
+        )
+    except KeyboardInterrupt:
+        _interrupted([out_dir / f"map_{m}.nc.parts" for m in ("A", "B")], command)
+    ours = result.report["ours"]
+    for m in ("A", "B"):
+        mp = ours[m]["map"]
+        click.echo(
+            f"model {m}: largest Tc = {mp['tc_max_K']:.4g} K at eta = {mp['eta_at_max']:.3g}, "
+            f"g = {mp['g_at_max']:.3g} (paper: {result.report['paper']['tc_max_K'][m]:g} K)"
+        )
+    click.echo(
+        f"done in {result.wall_time:.1f} s ({result.grids.name} grids): {len(result.files)} files in "
+        f"{out_dir}; the comparison with the paper is in {out_dir / 'report.md'}"
+    )
+
+
+# --------------------------------------------------------------------------- show-versions
+_VERSION_PACKAGES = (
+    "numpy",
+    "scipy",
+    "xarray",
+    "h5netcdf",
+    "h5py",
+    "matplotlib",
+    "click",
+    "tqdm",
+    "tomli-w",
+    "dask",
+    "distributed",
+)
+
+
+def versions() -> dict[str, str]:
+    """Versions of multigap, Python, its dependencies (``not installed`` if absent) and the platform."""
+    import os
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    info = {
+        "multigap": __version__,
+        "python": f"{platform.python_version()} ({platform.python_implementation()})",
+    }
+    for pkg in _VERSION_PACKAGES:
+        try:
+            info[pkg] = version(pkg)
+        except PackageNotFoundError:
+            info[pkg] = "not installed"
+    info["platform"] = platform.platform()
+    info["machine"] = platform.machine()
+    info["cpu_count"] = str(os.cpu_count())
+    return info
+
+
+@main.command("show-versions")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
+def show_versions(as_json: bool) -> None:
+    """Versions of multigap, Python, the libraries it uses, and the platform (for bug reports)."""
+    info = versions()
+    if as_json:
+        click.echo(json.dumps(info))
+        return
+    width = max(len(k) for k in info)
+    for key, value in info.items():
+        click.echo(f"{key:<{width}}  {value}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,7 +19,15 @@ overlap_figure         paper Fig. 5: BZ-averaged Ĩ^{nn'} bars and Ĩ^{nn'}(q, q
 gap_ratio_figure       paper Fig. 6: 2Δ₂/k_BTc, 2Δ₃/k_BTc and the isotope coefficient vs η
 tc_vs_anisotropy_      paper Fig. 7: Tc against the gap anisotropy Δ₃/Δ₂ along η
 figure
+tc_vs_eta_figure       paper Fig. 8: Tc against η at several g, semi-log and linear (from maps)
+tc_vs_g_figure         paper Fig. 9: Tc against g at fixed η, anti-resonant and resonant sides
+tc_map_figure          paper Figs. 10–11: Tc(η, g) colour map with the maximum marked
 =====================  =====================================================================
+
+The map figures take the Datasets of :func:`multigap.sweep.compute_map` (``tc(eta, g)`` in K,
+``status``, ``mu0``); Tc below the floor (status ``below_floor``, stored as 0 K) and failed
+points are never drawn as numbers: they are left out of curves and counted in a note, and
+failed points are grey in the colour maps.
 """
 
 from __future__ import annotations
@@ -51,7 +59,10 @@ __all__ = [
     "model_color",
     "overlap_figure",
     "save_figure",
+    "tc_map_figure",
     "tc_vs_anisotropy_figure",
+    "tc_vs_eta_figure",
+    "tc_vs_g_figure",
 ]
 
 #: Colour of subband n (1-based), shared by every figure.
@@ -667,4 +678,390 @@ def tc_vs_anisotropy_figure(*datasets: xr.Dataset | Sequence[xr.Dataset]) -> Fig
             ax.text(0.98, 0.02, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=7)
     if scatter is not None:
         fig.colorbar(scatter, ax=list(axes), label=r"Lifshitz parameter $\eta$", shrink=0.9)
+    return fig
+
+
+# --------------------------------------------------------------------------- Figs. 8-11 (maps)
+#: Couplings g of the Tc(η) curves of Fig. 8 (the nearest grid values of the map are drawn).
+FIG8_G: tuple[float, ...] = (0.1, 0.2, 0.3, 0.35, 0.4, 0.45, 0.49)
+#: Lifshitz parameters of the Tc(g) curves of Fig. 9: anti-resonant (η < 0) and resonant (η > 0).
+FIG9_ETA_ANTI: tuple[float, ...] = (-0.9, -0.7, -0.5, -0.34, -0.2, -0.1)
+FIG9_ETA_RES: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5)
+_STATUS_BELOW, _STATUS_FAILED = 1, 2
+_DEFAULT_FLOOR_K = 1e-8
+
+
+def _maps(datasets: tuple[xr.Dataset | Sequence[xr.Dataset], ...], what: str) -> list[xr.Dataset]:
+    items: list[xr.Dataset] = []
+    for d in datasets:
+        items.extend([d] if isinstance(d, xr.Dataset) else list(d))
+    if not items:
+        raise InputError(f"{what}: give at least one Tc map from multigap.sweep.compute_map")
+    for d in items:
+        _require(d, ["tc", "status", "mu0"], what)
+        if d["tc"].dims != ("eta", "g"):
+            raise InputError(
+                f"{what}: needs a Tc map with dimensions (eta, g); got {d['tc'].dims} "
+                "(select one omega0 first: ds.sel(omega0=...))"
+            )
+    return items
+
+
+def _floor_k(ds: xr.Dataset) -> float:
+    """The Tc floor (K) of the model a map was computed with (default 1e-8 K)."""
+    if "tc_floor_K" in ds.attrs:
+        return float(ds.attrs["tc_floor_K"])
+    if "model_toml" in ds.attrs:
+        from .model import loads_model
+
+        try:
+            return float(loads_model(str(ds.attrs["model_toml"])).numerics.tc_floor)
+        except Exception:  # a figure must not fail on an odd attribute
+            return _DEFAULT_FLOOR_K
+    return _DEFAULT_FLOOR_K
+
+
+def _lifshitz_scale_from_map(ds: xr.Dataset) -> tuple[float, float]:
+    """E_L and ΔE (meV) from the stored μ₀ = E_L + η ΔE (exact linear relation)."""
+    eta = np.broadcast_to(ds["eta"].values[:, None], ds["mu0"].shape).ravel()
+    mu0 = ds["mu0"].values.ravel()
+    ok = np.isfinite(mu0)
+    if np.unique(eta[ok]).size < 2:
+        return float("nan"), float("nan")
+    slope, intercept = np.polyfit(eta[ok], mu0[ok], 1)
+    return float(intercept), float(slope)
+
+
+def _shown_tc(ds: xr.Dataset) -> np.ndarray:
+    """Tc(eta, g) in K with below-floor and failed points as NaN (never drawn as numbers)."""
+    tc = ds["tc"].values.astype(float).copy()
+    status = ds["status"].values
+    tc[(status == _STATUS_BELOW) | (status == _STATUS_FAILED) | ~(tc > 0)] = np.nan
+    return tc
+
+
+def _nearest(grid: np.ndarray, wanted: Sequence[float]) -> list[int]:
+    """Indices of the grid values nearest to ``wanted`` (each grid point once, in order)."""
+    out: list[int] = []
+    for w in wanted:
+        i = int(np.argmin(np.abs(grid - w)))
+        if i not in out:
+            out.append(i)
+    return out
+
+
+def _note_omitted(ds: xr.Dataset, mask: np.ndarray | None = None) -> str | None:
+    status = ds["status"].values
+    if mask is not None:
+        status = status[mask]
+    below = int(np.count_nonzero(status == _STATUS_BELOW))
+    failed = int(np.count_nonzero(status == _STATUS_FAILED))
+    parts = []
+    if below:
+        parts.append(f"{below} points with $T_c$ below the floor {_floor_k(ds):g} K")
+    if failed:
+        parts.append(f"{failed} failed points")
+    return "not shown: " + ", ".join(parts) if parts else None
+
+
+def _mev_axis(ax: Axes, e_l: float, de: float, label: str = r"$\mu_0 - E_L$ (meV)") -> None:
+    """A top axis with μ₀ − E_L = η ΔE in meV."""
+    if not np.isfinite(de) or de <= 0:
+        return
+
+    def to_mev(x: ArrayLike) -> ArrayLike:
+        return np.asarray(x) * de
+
+    def to_eta(y: ArrayLike) -> ArrayLike:
+        return np.asarray(y) / de
+
+    top = ax.secondary_xaxis("top", functions=(to_mev, to_eta))
+    top.set_xlabel(label, fontsize=9)
+    top.tick_params(labelsize=8)
+
+
+def _g_colors(n: int, cmap: str = "viridis") -> list[Any]:
+    from matplotlib import colormaps
+
+    cm = colormaps[cmap]
+    return [cm(x) for x in (np.linspace(0.0, 0.82, n) if n > 1 else [0.0])]
+
+
+def _map_title(ds: xr.Dataset, de: float) -> str:
+    text = f"Model {_model_label(ds)}"
+    if np.isfinite(de):
+        text += rf" ($\Delta E$ = {de:.0f} meV)"
+    return text
+
+
+def tc_vs_eta_figure(
+    *maps: xr.Dataset | Sequence[xr.Dataset], g_values: Sequence[float] | None = None
+) -> Figure:
+    """Paper Fig. 8: Tc against η at several couplings g, on a semi-log and a linear scale.
+
+    One column per map (the paper: model A left, model B right).  Top row: semi-log Tc down to
+    the Tc floor (dotted, default 1e-8 K), which shows the Fano anti-resonance on the left side
+    of the dome (−1 < η < 0, shaded); bottom row: linear Tc, the superconducting dome, with the
+    largest Tc of the drawn curves circled.  The bottom axis is η = (μ₀ − E_L)/ΔE, the top axis of
+    each column μ₀ − E_L in meV (ΔE of that model, from the stored μ₀).  Grey vertical lines:
+    the Lifshitz points η = 0 and 1.  Points below the floor or failed are not drawn; a note
+    counts them.
+
+    Parameters
+    ----------
+    *maps : Dataset or sequence of Dataset
+        Tc maps from :func:`multigap.sweep.compute_map` (dimensions ``eta``, ``g``; Tc in K).
+    g_values : sequence of float, optional
+        Couplings g (dimensionless) of the curves; the nearest grid values are drawn.  Default
+        :data:`FIG8_G`.
+
+    Returns
+    -------
+    Figure
+        2 × n_maps Axes; each has one line per drawn g (labelled ``g = …``).
+    """
+    items = _maps(maps, "tc_vs_eta_figure")
+    n = len(items)
+    fig = Figure(figsize=(5.0 * n + 0.4, 7.6), layout="constrained")
+    axes = fig.subplots(2, n, squeeze=False, sharex="col")
+    wanted = FIG8_G if g_values is None else tuple(g_values)
+    handles: dict[str, Any] = {}
+    for k, d in enumerate(items):
+        ax_log, ax_lin = axes[0, k], axes[1, k]
+        eta = d["eta"].values
+        g = d["g"].values
+        tc = _shown_tc(d)
+        floor = _floor_k(d)
+        e_l, de = _lifshitz_scale_from_map(d)
+        cols = _nearest(g, wanted)
+        colors = _g_colors(len(cols))
+        best = (-np.inf, 0.0, 0.0)
+        for j, c in zip(cols, colors, strict=True):
+            y = tc[:, j]
+            label = f"g = {g[j]:.3g}"
+            (line,) = ax_log.semilogy(eta, y, color=c, lw=1.5, label=label)
+            ax_lin.plot(eta, y, color=c, lw=1.5, label=label)
+            handles.setdefault(label, line)
+            if np.isfinite(y).any() and np.nanmax(y) > best[0]:
+                i = int(np.nanargmax(y))
+                best = (float(y[i]), float(eta[i]), float(g[j]))
+        ax_log.axhline(floor, label=None, **_REF_STYLE)
+        ax_log.text(
+            eta[-1], floor, f"floor {floor:g} K ", ha="right", va="bottom", fontsize=7.5, color="0.35"
+        )
+        finite = tc[:, cols][np.isfinite(tc[:, cols])]
+        top = float(finite.max()) if finite.size else 1.0
+        ax_log.set_ylim(floor / 3.0, top * 3.0)
+        ax_log.set_ylabel(r"$T_c$ (K), log scale")
+        ax_log.set_title(_map_title(d, de), fontsize=10)
+        if eta[0] < 0:
+            ax_log.axvspan(eta[0], min(0.0, eta[-1]), color="0.93", zorder=0)
+            ax_log.text(
+                0.5 * (eta[0] + min(0.0, eta[-1])),
+                floor * 1.6,
+                "anti-resonant side",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color="0.35",
+            )
+        _mev_axis(ax_log, e_l, de)
+        ax_lin.set_ylim(0.0, 1.15 * top)
+        ax_lin.set_ylabel(r"$T_c$ (K)")
+        ax_lin.set_xlabel(r"Lifshitz parameter $\eta = (\mu_0 - E_L)/\Delta E$")
+        if np.isfinite(best[0]):
+            color = model_color(_model_label(d), k)
+            ax_lin.plot(best[1], best[0], "o", ms=12, mfc="none", mec=color, mew=1.8, zorder=5)
+            ax_lin.annotate(
+                rf"largest $T_c$ drawn = {best[0]:.4g} K"
+                + "\n"
+                + rf"at $\eta$ = {best[1]:.3g}, g = {best[2]:.3g}",
+                xy=(best[1], best[0]),
+                xytext=(0.98, 0.96),
+                textcoords="axes fraction",
+                ha="right",
+                va="top",
+                fontsize=8,
+                arrowprops={"arrowstyle": "-", "color": color, "lw": 0.8, "shrinkB": 7},
+                bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": color, "lw": 0.8},
+            )
+        for ax in (ax_log, ax_lin):
+            _lifshitz_lines(ax, eta, labelled=False)
+            ax.grid(alpha=0.25, which="major")
+            ax.set_xlim(eta[0], eta[-1])
+        note = _note_omitted(d, np.isin(np.arange(g.size), cols)[None, :].repeat(eta.size, 0))
+        if note:
+            ax_log.text(0.99, 0.99, note, transform=ax_log.transAxes, ha="right", va="top", fontsize=7)
+        _panel_label(ax_log, f"{_model_label(d)}, semi-log")
+        _panel_label(ax_lin, f"{_model_label(d)}, linear")
+    fig.legend(
+        list(handles.values()),
+        list(handles.keys()),
+        loc="outside upper center",
+        ncol=min(len(handles), 8),
+        fontsize=9,
+        frameon=False,
+        title=r"active-band coupling $g = g_{33}$ (grey lines: Lifshitz points $\eta$ = 0, 1)",
+        title_fontsize=9,
+    )
+    return fig
+
+
+def tc_vs_g_figure(
+    tc_map: xr.Dataset,
+    eta_anti: Sequence[float] | None = None,
+    eta_res: Sequence[float] | None = None,
+) -> Figure:
+    """Paper Fig. 9: Tc against the coupling g at fixed η, resonant and anti-resonant sides.
+
+    Top panel: η > 0 (resonant regime), linear Tc — Tc grows with g up to g ≈ 0.4 and falls
+    towards g = 0.5 as the Migdal softening closes the cutoff.  Bottom panel: −1 < η < 0
+    (anti-resonant regime), semi-log Tc — there Tc falls as g grows.  The paper draws both in
+    one frame with two temperature scales; here they are two panels sharing the g axis.
+
+    Parameters
+    ----------
+    tc_map : xarray.Dataset
+        A Tc map from :func:`multigap.sweep.compute_map` (dimensions ``eta``, ``g``).
+    eta_anti, eta_res : sequence of float, optional
+        Lifshitz parameters of the curves (the nearest grid values are drawn; only η < 0 in the
+        anti-resonant, η > 0 in the resonant panel).  Defaults :data:`FIG9_ETA_ANTI`,
+        :data:`FIG9_ETA_RES`.
+
+    Returns
+    -------
+    Figure
+        One Axes per side that has grid points (resonant first), one line per drawn η.
+    """
+    (d,) = _maps((tc_map,), "tc_vs_g_figure")
+    eta, g = d["eta"].values, d["g"].values
+    tc = _shown_tc(d)
+    floor = _floor_k(d)
+    sides = []
+    res = [i for i in _nearest(eta, FIG9_ETA_RES if eta_res is None else eta_res) if eta[i] > 0]
+    anti = [i for i in _nearest(eta, FIG9_ETA_ANTI if eta_anti is None else eta_anti) if eta[i] < 0]
+    if res:
+        sides.append(("resonant", res))
+    if anti:
+        sides.append(("anti-resonant", anti))
+    if not sides:
+        raise InputError("tc_vs_g_figure: the map has no eta != 0 to draw")
+    fig = Figure(figsize=(6.4, 3.6 * len(sides) + 0.6), layout="constrained")
+    axes = fig.subplots(len(sides), 1, squeeze=False, sharex=True)[:, 0]
+    for ax, (side, rows) in zip(axes, sides, strict=True):
+        colors = _g_colors(len(rows), "plasma" if side == "resonant" else "viridis")
+        for i, c in zip(rows, colors, strict=True):
+            y = tc[i, :]
+            if side == "resonant":
+                ax.plot(g, y, color=c, lw=1.6, marker="o", ms=2.5, label=rf"$\eta$ = {eta[i]:.3g}")
+            else:
+                ax.semilogy(g, y, color=c, lw=1.6, marker="o", ms=2.5, label=rf"$\eta$ = {eta[i]:.3g}")
+        mask = np.zeros(tc.shape, dtype=bool)
+        mask[rows, :] = True
+        note = _note_omitted(d, mask)
+        if side == "resonant":
+            ax.set_ylim(0.0, None)
+            ax.set_ylabel(r"$T_c$ (K)")
+            ax.set_title(r"resonant regime $\eta > 0$ (linear scale)", fontsize=10)
+        else:
+            finite = tc[rows, :][np.isfinite(tc[rows, :])]
+            low = max(floor / 3.0, float(finite.min()) / 3.0) if finite.size else floor / 3.0
+            ax.set_ylim(low, 3.0 * float(finite.max()) if finite.size else 1.0)
+            if low < floor:  # the floor is inside the frame: draw it
+                ax.axhline(floor, **_REF_STYLE)
+                ax.text(
+                    g[0], floor, f" floor {floor:g} K", ha="left", va="bottom", fontsize=7.5, color="0.35"
+                )
+            ax.set_ylabel(r"$T_c$ (K), log scale")
+            ax.set_title(r"anti-resonant regime $-1 < \eta < 0$ (semi-log scale)", fontsize=10)
+        if note:
+            ax.text(0.99, 0.02, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=7)
+        ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        ax.grid(alpha=0.25)
+    axes[-1].set_xlabel(r"active-band coupling $g = g_{33}$")
+    axes[-1].set_xlim(g[0], g[-1])
+    fig.suptitle(f"Model {_model_label(d)}: $T_c$ against $g$ at fixed $\\eta$", fontsize=11)
+    return fig
+
+
+def _nice_levels(top: float) -> np.ndarray:
+    if not np.isfinite(top) or top <= 0:
+        return np.array([])
+    step = float(10 ** (np.floor(np.log10(top)) - 1))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0, 20.0):
+        if top / (m * step) <= 6:
+            step *= m
+            break
+    return np.arange(step, top, step)
+
+
+def tc_map_figure(*maps: xr.Dataset | Sequence[xr.Dataset]) -> Figure:
+    """Paper Figs. 10–11: the superconducting dome Tc(η, g) as a colour map.
+
+    One panel per map: colour = Tc in K (blue 0 K to red at the largest Tc, as in the paper; a
+    labelled colour bar per panel), white contour lines at round temperatures, dashed lines at the
+    Lifshitz points η = 0 and 1, and a star at the largest Tc of the grid with its value and
+    position.  The top axis gives μ₀ − E_L in meV.  Tc below the floor is 0 K (bottom of the
+    scale); failed points are grey and counted in a note.
+
+    Parameters
+    ----------
+    *maps : Dataset or sequence of Dataset
+        Tc maps from :func:`multigap.sweep.compute_map` (dimensions ``eta``, ``g``; Tc in K).
+
+    Returns
+    -------
+    Figure
+        n_maps Axes (plus one colour-bar Axes each); each has one QuadMesh and one marker line
+        (the maximum).
+    """
+    from matplotlib import colormaps
+
+    items = _maps(maps, "tc_map_figure")
+    n = len(items)
+    fig = Figure(figsize=(6.2 * n, 4.8), layout="constrained")
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    cmap = colormaps["turbo"].with_extremes(bad="0.55")
+    for k, (ax, d) in enumerate(zip(axes, items, strict=True)):
+        eta, g = d["eta"].values, d["g"].values
+        tc = d["tc"].values.astype(float).copy()
+        failed = d["status"].values == _STATUS_FAILED
+        tc[failed] = np.nan
+        e_l, de = _lifshitz_scale_from_map(d)
+        top = float(np.nanmax(tc)) if np.isfinite(tc).any() else 1.0
+        mesh = ax.pcolormesh(
+            eta, g, np.ma.masked_invalid(tc.T), cmap=cmap, vmin=0.0, vmax=top, shading="nearest"
+        )
+        levels = _nice_levels(top)
+        levels = levels[levels < 0.95 * top]  # no contour squeezed around the marked maximum
+        if levels.size and eta.size > 1 and g.size > 1:
+            cs = ax.contour(eta, g, np.nan_to_num(tc.T), levels=levels, colors="white", linewidths=0.7)
+            ax.clabel(cs, fmt="%g K", fontsize=7, inline=True)
+        for x in (0.0, 1.0):
+            if eta[0] <= x <= eta[-1]:
+                ax.axvline(x, color="white", lw=0.9, ls="--", alpha=0.8)
+        if np.isfinite(tc).any():
+            i, j = np.unravel_index(int(np.nanargmax(tc)), tc.shape)
+            ax.plot(eta[i], g[j], marker="*", ms=15, mfc="white", mec="black", mew=1.0, ls="none")
+            ax.annotate(
+                rf"max $T_c$ = {tc[i, j]:.4g} K" + "\n" + rf"at $\eta$ = {eta[i]:.3g}, g = {g[j]:.3g}",
+                xy=(eta[i], g[j]),
+                xytext=(0.03, 0.04),
+                textcoords="axes fraction",
+                ha="left",
+                va="bottom",
+                fontsize=8,
+                bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "0.3", "lw": 0.8, "alpha": 0.9},
+            )
+        ax.set_xlim(eta[0], eta[-1])
+        ax.set_ylim(g[0], g[-1])
+        ax.set_xlabel(r"Lifshitz parameter $\eta = (\mu_0 - E_L)/\Delta E$")
+        ax.set_ylabel(r"active-band coupling $g = g_{33}$")
+        ax.set_title(_map_title(d, de) + r": $T_c(\eta, g)$", fontsize=10)
+        _mev_axis(ax, e_l, de)
+        fig.colorbar(mesh, ax=ax, label=r"critical temperature $T_c$ (K)", pad=0.02)
+        note = _note_omitted(d)
+        if note and failed.any():
+            ax.text(0.99, 0.02, note + " (grey)", transform=ax.transAxes, ha="right", va="bottom", fontsize=7)
+        del k
     return fig
