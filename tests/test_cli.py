@@ -373,3 +373,261 @@ def test_bad_pairing_options_exit_2_with_one_line(runner, args, fragments):
     assert line.startswith("Error: ")
     for fragment in fragments:
         assert fragment in line, line
+
+
+# ------------------------------------------------------------------ map, plot, show-versions
+def _map_args(out, *extra: str) -> list[str]:
+    return [
+        "map",
+        "--model",
+        "A",
+        "--eta",
+        "-1:2:4",
+        "--g",
+        "0.2:0.4:2",
+        "--out",
+        str(out),
+        "--executor",
+        "serial",
+        "--no-progress",
+        *extra,
+    ]
+
+
+def test_map_writes_the_file_compute_map_writes(runner, tmp_path):
+    import xarray as xr
+
+    from multigap.sweep import compute_map
+
+    out = tmp_path / "mapA.nc"
+    result = runner.invoke(main, _map_args(out))
+    assert result.exit_code == 0, result.output
+    ds = read_dataset(out)
+    command = ds.attrs["command"]
+    assert command.startswith("multigap map --model A --eta=-1.0:2.0:4 --g=0.2:0.4:2")
+    expected = compute_map(
+        preset("A"),
+        np.linspace(-1.0, 2.0, 4),
+        np.linspace(0.2, 0.4, 2),
+        executor="serial",
+        progress=False,
+        command=command,
+    )
+    xr.testing.assert_identical(ds, expected)
+    lines = result.stdout.splitlines()
+    assert "8 points (4 eta x 2 g): 8 converged, 0 below the floor (1e-08 K), 0 failed" in lines[0]
+    assert "largest Tc" in lines[1]
+    assert "1 computed, 0 reused of 1 (serial); wall time" in lines[2]
+    assert lines[-1] == f"wrote {out}"
+    again = runner.invoke(main, _map_args(out))  # complete: nothing to compute
+    assert "0 computed, 1 reused of 1" in again.stdout
+
+
+def test_parse_range_is_inclusive_and_accepts_one_number():
+    from multigap.cli import parse_range
+
+    np.testing.assert_array_equal(parse_range("-1:2:301"), np.linspace(-1, 2, 301))
+    np.testing.assert_array_equal(parse_range(" 0.4 "), [0.4])
+    np.testing.assert_array_equal(parse_range("0.1:0.49:1".replace(":0.49:1", ":0.1:1")), [0.1])
+
+
+@pytest.mark.parametrize(
+    ("eta", "fragments"),
+    [
+        ("2:-1:301", ["reversed", "START 2 > STOP -1"]),
+        ("-1:2:0", ["empty range", "COUNT = 0"]),
+        ("-1:2:-3", ["empty range"]),
+        ("", ["empty"]),
+        ("-1:2", ["malformed", "START:STOP:COUNT"]),
+        ("-1:2:3:4", ["malformed"]),
+        ("a:2:3", ["must be numbers"]),
+        ("-1:2:3.5", ["whole number"]),
+        ("1:1:3", ["repeats one value"]),
+        ("-1:2:1", ["one point cannot span"]),
+        ("nan:2:3", ["finite"]),
+        ("-1:inf:3", ["finite"]),
+    ],
+)
+def test_map_range_errors_exit_2_with_one_line(runner, tmp_path, eta, fragments):
+    args = _map_args(tmp_path / "m.nc")
+    args[args.index("-1:2:4")] = eta
+    line = _one_line_error(runner.invoke(main, args))
+    assert line.startswith("Error: Invalid value for '--eta'"), line
+    for fragment in fragments:
+        assert fragment in line, line
+    assert not (tmp_path / "m.nc").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragments"),
+    [
+        (["--g", "0.1:0.5:3"], ["--g 0.1:0.5:3", "g = 0.5", "< 0.5"]),
+        (["--g", "0.4:0.1:3"], ["'--g'", "reversed"]),
+        (["--workers", "0"], ["'--workers'"]),
+        (["--chunk-size", "0"], ["'--chunk-size'"]),
+        (["--mu-mode", "grand"], ["'--mu-mode'", "'grand'"]),
+        (["--scheduler", "local"], ["scheduler", "dask"]),
+    ],
+)
+def test_map_bad_options_exit_2(runner, tmp_path, extra, fragments):
+    line = _one_line_error(runner.invoke(main, _map_args(tmp_path / "m.nc", *extra)))
+    for fragment in fragments:
+        assert fragment in line, line
+
+
+def test_map_refuses_a_different_map_and_names_the_flag(runner, tmp_path):
+    out = tmp_path / "m.nc"
+    assert runner.invoke(main, _map_args(out)).exit_code == 0
+    args = _map_args(out)
+    args[args.index("0.2:0.4:2")] = "0.2:0.4:3"
+    line = _one_line_error(runner.invoke(main, args))
+    assert "differs in: g" in line and "pass --overwrite" in line
+    assert runner.invoke(main, [*args, "--overwrite"]).exit_code == 0
+    assert read_dataset(out).sizes["g"] == 3
+
+
+def test_map_ctrl_c_keeps_the_chunks_and_prints_the_resume_command(runner, tmp_path, monkeypatch):
+    import shlex
+
+    import xarray as xr
+
+    import multigap.sweep as sweep
+
+    out = tmp_path / "m.nc"
+    args = _map_args(out, "--chunk-size", "2")
+    save = sweep._save_chunk
+    saved: list[int] = []
+
+    def interrupt_after_two(parts, index, arrays):
+        if len(saved) == 2:
+            raise KeyboardInterrupt
+        save(parts, index, arrays)
+        saved.append(index)
+
+    monkeypatch.setattr(sweep, "_save_chunk", interrupt_after_two)
+    result = runner.invoke(main, args)
+    assert result.exit_code == 130, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Interrupted: the 2 finished chunks are kept in ")
+    resume = lines[0].split("resume with: ", 1)[1]
+    assert not out.exists()
+    monkeypatch.setattr(sweep, "_save_chunk", save)
+    argv = shlex.split(resume)
+    assert argv[0] == "multigap"
+    again = runner.invoke(main, argv[1:])
+    assert again.exit_code == 0, again.output
+    assert "2 computed, 2 reused of 4" in again.stdout
+    fresh = runner.invoke(main, [*_map_args(tmp_path / "fresh.nc", "--chunk-size", "2")])
+    assert fresh.exit_code == 0
+    a, b = read_dataset(out), read_dataset(tmp_path / "fresh.nc")
+    xr.testing.assert_equal(a, b)  # values identical; only the recorded command (the out name) differs
+
+
+def test_map_sigint_in_a_real_process_exits_130_without_a_traceback(tmp_path):
+    """Ctrl-C on the whole process group (workers included) of `python -m multigap map`."""
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "big.nc"
+    parts = tmp_path / "big.nc.parts"
+    # Python ignores SIGINT if it starts with SIGINT ignored (a background job): restore it first.
+    launcher = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv = ['multigap', *sys.argv[1:]]; runpy.run_module('multigap', run_name='__main__')"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", launcher, "map", "--eta=-1:2:301", "--g=0.1:0.49:20", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(parts.glob("chunk_*.npz")):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    lines = [ln for ln in err.replace("\r", "\n").splitlines() if ln.startswith("Interrupted")]
+    assert len(lines) == 1
+    assert "resume with: multigap map --model A --eta=-1.0:2.0:301 --g=0.1:0.49:20" in lines[0]
+    assert list(parts.glob("chunk_*.npz")) and not out.exists()
+
+
+@pytest.fixture(scope="module")
+def small_maps(tmp_path_factory):
+    from multigap.sweep import compute_map
+
+    folder = tmp_path_factory.mktemp("maps")
+    paths = []
+    for name in "AB":
+        path = folder / f"map_{name}.nc"
+        compute_map(
+            preset(name),
+            np.linspace(-1, 2, 7),
+            np.linspace(0.2, 0.45, 3),
+            executor="serial",
+            progress=False,
+            out=path,
+        )
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("kind", "n_files", "extra"),
+    [
+        ("map", 1, []),
+        ("map", 2, []),
+        ("eta-cuts", 2, ["--g-values", "0.2,0.45"]),
+        ("eta-cuts", 1, []),
+        ("g-cuts", 1, ["--eta-values=-0.5,0.5,1"]),
+    ],
+)
+def test_plot_kinds_write_figures(runner, tmp_path, small_maps, kind, n_files, extra):
+    out = tmp_path / f"{kind}.png"
+    result = runner.invoke(
+        main, ["plot", *map(str, small_maps[:n_files]), "--kind", kind, "--out", str(out), *extra]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"wrote {out}"
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 20_000
+
+
+def test_plot_errors_exit_2_with_one_line(runner, tmp_path, small_maps):
+    text = tmp_path / "notes.nc"
+    text.write_text("not a netcdf file")
+    bands = tmp_path / "bands.nc"
+    assert runner.invoke(main, ["bands", "--n-q", "5", "--out", str(bands)]).exit_code == 0
+    cases = [
+        ([str(tmp_path / "missing.nc")], ["missing.nc", "does not exist"]),
+        ([str(text)], ["notes.nc", "not a readable NetCDF4 file"]),
+        ([str(bands)], ["bands.nc", "not a Tc(eta, g) map", "Subbands"]),
+        ([str(small_maps[0]), "--out", str(tmp_path / "x.txt")], ["--out", ".png"]),
+        ([*map(str, small_maps), "--kind", "g-cuts"], ["g-cuts", "one map"]),
+        ([str(small_maps[0]), "--kind", "dome"], ["'--kind'", "'dome'"]),
+    ]
+    for args, fragments in cases:
+        if "--out" not in args:
+            args = [*args, "--out", str(tmp_path / "f.png")]
+        line = _one_line_error(runner.invoke(main, ["plot", *args]))
+        for fragment in fragments:
+            assert fragment in line, line
+    assert not (tmp_path / "f.png").exists()
+
+
+def test_show_versions_lists_the_stack(runner):
+    import platform
+
+    result = runner.invoke(main, ["show-versions"])
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0].split()
+    assert first == ["multigap", __version__]
+    for name in ("python", "numpy", "scipy", "xarray", "h5netcdf", "matplotlib", "click", "dask", "platform"):
+        assert any(line.split()[0] == name for line in result.stdout.splitlines()), name
+    data = _json(runner.invoke(main, ["show-versions", "--json"]))
+    assert data["numpy"] == np.__version__
+    assert data["python"].startswith(platform.python_version())

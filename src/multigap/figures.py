@@ -640,7 +640,7 @@ def tc_vs_anisotropy_figure(*datasets: xr.Dataset | Sequence[xr.Dataset]) -> Fig
         x, y, eta = x[ok], y[ok], eta[ok]
         ax.plot(x, y, color="0.6", lw=0.9, zorder=1)
         scatter = ax.scatter(x, y, c=eta, cmap="viridis", norm=norm, s=22, zorder=3, edgecolors="none")
-        ends = ((0, (6, -4), "left", "top"), (x.size - 1, (6, -4), "left", "top"))
+        ends = ((0, (4, 5), "left", "bottom"), (x.size - 1, (6, -4), "left", "top"))
         for j, offset, ha, va in ends[: min(x.size, 2)]:  # where the path along eta starts and ends
             ax.annotate(
                 rf"$\eta$ = {eta[j]:.3g}",
@@ -834,7 +834,7 @@ def tc_vs_eta_figure(
         floor = _floor_k(d)
         e_l, de = _lifshitz_scale_from_map(d)
         cols = _nearest(g, wanted)
-        colors = _g_colors(len(cols))
+        colors = _g_colors(len(cols), "plasma")
         best = (-np.inf, 0.0, 0.0)
         for j, c in zip(cols, colors, strict=True):
             y = tc[:, j]
@@ -877,9 +877,9 @@ def tc_vs_eta_figure(
                 + "\n"
                 + rf"at $\eta$ = {best[1]:.3g}, g = {best[2]:.3g}",
                 xy=(best[1], best[0]),
-                xytext=(0.98, 0.96),
+                xytext=(0.02, 0.86),
                 textcoords="axes fraction",
-                ha="right",
+                ha="left",
                 va="top",
                 fontsize=8,
                 arrowprops={"arrowstyle": "-", "color": color, "lw": 0.8, "shrinkB": 7},
@@ -1060,6 +1060,17 @@ def tc_map_figure(*maps: xr.Dataset | Sequence[xr.Dataset]) -> Figure:
         ax.set_title(_map_title(d, de) + r": $T_c(\eta, g)$", fontsize=10)
         _mev_axis(ax, e_l, de)
         fig.colorbar(mesh, ax=ax, label=r"critical temperature $T_c$ (K)", pad=0.02)
+        below_edge = eta < 0
+        if below_edge.any() and np.isfinite(tc[below_edge]).any():
+            ax.text(
+                0.5 * (eta[0] + eta[below_edge][-1]),
+                0.5 * (g[0] + g[-1]),
+                rf"$\eta < 0$:" + "\n" + rf"$T_c \leq$ {float(np.nanmax(tc[below_edge])):.2g} K",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white",
+            )
         note = _note_omitted(d)
         if note and failed.any():
             ax.text(0.99, 0.02, note + " (grey)", transform=ax.transAxes, ha="right", va="bottom", fontsize=7)

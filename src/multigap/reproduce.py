@@ -722,7 +722,9 @@ def _span(r: Sequence[float | None], spec: str = ".3g") -> str:
     if r[0] is None or r[1] is None:
         return "n/a"
     a, b = format(r[0], spec), format(r[1], spec)
-    return a if a == b else f"{a}–{b}"
+    if a == b:
+        return a
+    return f"{a} to {b}" if min(r[0], r[1]) < 0 else f"{a}–{b}"
 
 
 def _pct(ours: float | None, paper: float) -> str:
@@ -843,7 +845,7 @@ def _rows(ours: dict[str, Any]) -> list[dict[str, str]]:
                     f"{_fmt(c['eta_at_tc_max'])}); {_span(r)} for {win}"
                 ),
                 "difference": (
-                    f"× {c['anisotropy_at_tc_max'] / b:.1f} of the paper's upper value"
+                    f"{c['anisotropy_at_tc_max'] / b:.1f} × the paper's upper value"
                     if c["anisotropy_at_tc_max"] is not None
                     else "n/a"
                 ),
@@ -894,10 +896,11 @@ def _rows(ours: dict[str, Any]) -> list[dict[str, str]]:
                         "in our calculation it decreases monotonically towards the band edge at every g, "
                         "with no separate dip. "
                         if mp["antiresonance_monotonic"]
-                        else "our lowest Tc lies elsewhere. "
+                        else f"our Tc does dip before the band edge, but at η = {_span(rng)}, and jumps up "
+                        "at η = 0 where band 3 gets a Fermi surface. "
                     )
-                    + "The paper does not give the interband couplings or masses that decide how the "
-                    "band-3 states just above μ interfere, so its dip cannot be checked"
+                    + "Where the dip lies depends on the q-dependence of the overlaps and on the interband "
+                    "couplings and masses, which the paper does not give, so its position cannot be checked"
                 ),
             }
         )
