@@ -26,7 +26,10 @@ from multigap.figures import (
     model_color,
     overlap_figure,
     save_figure,
+    tc_map_figure,
     tc_vs_anisotropy_figure,
+    tc_vs_eta_figure,
+    tc_vs_g_figure,
 )
 from multigap.presets import preset
 
@@ -215,6 +218,11 @@ def test_figures_never_touch_pyplot(tmp_path):
         "cut = eta_cut_dataset(preset('A'), [0.9, 1.1])\n"
         "save_figure(gap_ratio_figure(cut), sys.argv[1])\n"
         "save_figure(tc_vs_anisotropy_figure(cut), sys.argv[1])\n"
+        "from multigap.figures import tc_map_figure, tc_vs_eta_figure, tc_vs_g_figure\n"
+        "from multigap.sweep import compute_map\n"
+        "m = compute_map(preset('A'), [-0.5, 0.5, 1.0], [0.2, 0.4], executor='serial', progress=False)\n"
+        "for f in (tc_map_figure, tc_vs_eta_figure, tc_vs_g_figure):\n"
+        "    save_figure(f(m), sys.argv[1])\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
     proc = subprocess.run(
@@ -318,3 +326,121 @@ def test_eta_cut_figures_reject_incomplete_datasets():
         tc_vs_anisotropy_figure(_synthetic_cut("A", 0.25).drop_vars("anisotropy"))
     with pytest.raises(InputError, match="at least one"):
         gap_ratio_figure()
+
+
+# --------------------------------------------------------------------------- Figs. 8-11 (maps)
+def _synthetic_map(name: str = "A", n_below: int = 0, n_failed: int = 0, de: float = 274.0) -> xr.Dataset:
+    """A Tc map with the schema of compute_map: a dome at (1, 0.4), 1e-6 K for eta < 0."""
+    eta = np.linspace(-1.0, 2.0, 31)
+    g = np.linspace(0.1, 0.49, 14)
+    dome = 250.0 * np.exp(-((eta[:, None] - 1.0) ** 2) / 0.3 - ((g[None, :] - 0.4) ** 2) / 0.01)
+    tc = np.where(eta[:, None] < 0, 1e-6 * (1 + 0 * g[None, :]), dome)
+    status = np.zeros(tc.shape, dtype=np.int8)
+    tc[:n_below, 0] = 0.0  # the first eta of the first g row
+    status[:n_below, 0] = 1
+    tc[n_below : n_below + n_failed, 0] = np.nan
+    status[n_below : n_below + n_failed, 0] = 2
+    mu0 = 3000.0 + de * eta[:, None] + 0 * g[None, :]
+    return xr.Dataset(
+        {
+            "tc": (("eta", "g"), tc, {"units": "K"}),
+            "status": (("eta", "g"), status, {"units": "1"}),
+            "mu0": (("eta", "g"), mu0, {"units": "meV"}),
+        },
+        coords={"eta": eta, "g": g},
+        attrs={"model_name": name, "active_band": 3},
+    )
+
+
+def _panels(fig):
+    return [ax for ax in fig.axes if ax.get_label() != "<colorbar>" and ax.get_xlabel() != ""]
+
+
+def test_tc_vs_eta_figure_semilog_and_linear_with_the_paper_couplings():
+    a, b = _synthetic_map("A"), _synthetic_map("B", de=145.0)
+    fig = tc_vs_eta_figure(a, b)
+    axes = [ax for ax in fig.axes if ax.get_ylabel()]
+    log_a, log_b, lin_a, _lin_b = axes
+    assert log_a.get_yscale() == "log" and lin_a.get_yscale() == "linear"
+    assert (
+        "Model A" in log_a.get_title() and "274 meV" in log_a.get_title() and "145 meV" in log_b.get_title()
+    )
+    g = a["g"].values
+    expected = [g[int(np.argmin(np.abs(g - x)))] for x in (0.1, 0.2, 0.3, 0.35, 0.4, 0.45, 0.49)]
+    for ax, ds in ((log_a, a), (lin_a, a), (log_b, b)):
+        curves = [line for line in ax.get_lines() if line.get_label().startswith("g = ")]
+        assert [line.get_label() for line in curves] == [f"g = {x:.3g}" for x in expected]
+        j = int(np.argmin(np.abs(g - 0.4)))
+        np.testing.assert_array_equal(curves[4].get_ydata(), ds["tc"].values[:, j])
+    assert "(K)" in lin_a.get_ylabel() and "eta" in lin_a.get_xlabel()
+    # the semi-log panel reaches down to the floor, drawn and labelled
+    assert log_a.get_ylim()[0] < 1e-8
+    assert any(np.allclose(line.get_ydata(), 1e-8) for line in log_a.get_lines())
+    assert any("floor 1e-08 K" in t.get_text() for t in log_a.texts)
+    # a top axis with mu0 - E_L in meV, scaled by the model's dE (read from mu0)
+    tops = [c for c in log_a.child_axes if "meV" in c.get_xlabel()]
+    assert len(tops) == 1
+    # the largest Tc drawn is circled and labelled
+    assert any("largest" in t.get_text() and "K" in t.get_text() for t in lin_a.texts)
+    legend_labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend_labels[0] == "g = 0.1" and len(legend_labels) == 7
+
+
+def test_tc_vs_eta_figure_omits_points_below_the_floor_and_says_so():
+    ds = _synthetic_map("A", n_below=5, n_failed=2)
+    fig = tc_vs_eta_figure(ds, g_values=[0.1])
+    log_ax = fig.axes[0]
+    (curve,) = [line for line in log_ax.get_lines() if line.get_label().startswith("g = ")]
+    y = curve.get_ydata()
+    assert np.isnan(y[:7]).all() and np.isfinite(y[7:]).all()  # 0 K and failed never drawn
+    notes = [t.get_text() for t in log_ax.texts if "not shown" in t.get_text()]
+    assert notes == ["not shown: 5 points with $T_c$ below the floor 1e-08 K, 2 failed points"]
+
+
+def test_tc_vs_g_figure_resonant_and_anti_resonant_panels():
+    ds = _synthetic_map("A")
+    fig = tc_vs_g_figure(ds)
+    res, anti = fig.axes
+    assert "resonant" in res.get_title() and "anti-resonant" in anti.get_title()
+    assert res.get_yscale() == "linear" and anti.get_yscale() == "log"
+    assert "g" in anti.get_xlabel() and "(K)" in res.get_ylabel() and "(K)" in anti.get_ylabel()
+    res_labels = [line.get_label() for line in res.get_lines()]
+    anti_labels = [line.get_label() for line in anti.get_lines() if line.get_label().startswith("$")]
+    eta = ds["eta"].values
+    nearest = [eta[int(np.argmin(np.abs(eta - x)))] for x in (0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5)]
+    assert res_labels == [rf"$\eta$ = {x:.3g}" for x in dict.fromkeys(nearest)]
+    assert rf"$\eta$ = {-0.3:g}" in anti_labels and all("-" in label for label in anti_labels)
+    i = int(np.argmin(np.abs(ds["eta"].values - 1.0)))
+    np.testing.assert_array_equal(res.get_lines()[4].get_ydata(), ds["tc"].values[i, :])
+    only_res = tc_vs_g_figure(ds, eta_anti=[], eta_res=[1.0])
+    assert len(only_res.axes) == 1
+
+
+def test_tc_map_figure_colour_bar_in_kelvin_and_the_maximum_marked():
+    a, b = _synthetic_map("A"), _synthetic_map("B", n_failed=3)
+    fig = tc_map_figure(a, b)
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    maps = [ax for ax in fig.axes if ax.get_label() != "<colorbar>" and ax.get_ylabel()]
+    assert len(bars) == 2 and len(maps) == 2
+    assert all("(K)" in bar.get_ylabel() for bar in bars)
+    for ax, ds in zip(maps, (a, b), strict=True):
+        assert "eta" in ax.get_xlabel() and "g" in ax.get_ylabel()
+        assert ax.get_xlim() == (-1.0, 2.0) and ax.get_ylim() == (0.1, 0.49)
+        tc = ds["tc"].values
+        i, j = np.unravel_index(int(np.nanargmax(tc)), tc.shape)
+        star = next(line for line in ax.get_lines() if line.get_marker() == "*")
+        assert (star.get_xdata()[0], star.get_ydata()[0]) == (ds["eta"].values[i], ds["g"].values[j])
+        assert any(f"{tc[i, j]:.4g} K" in t.get_text() for t in ax.texts)
+        (mesh,) = [c for c in ax.collections if c.__class__.__name__ == "QuadMesh"]
+        assert mesh.get_array().shape == (ds.sizes["g"], ds.sizes["eta"])
+    assert any("3 failed" in t.get_text() for t in maps[1].texts)
+
+
+def test_map_figures_reject_other_datasets():
+    with pytest.raises(InputError, match="mu0"):
+        tc_map_figure(_synthetic_cut("A", 0.25))
+    cube = _synthetic_map("A").expand_dims(omega0=[200.0, 300.0], axis=-1)
+    with pytest.raises(InputError, match="omega0"):
+        tc_vs_eta_figure(cube)
+    with pytest.raises(InputError, match="at least one"):
+        tc_map_figure()

@@ -847,6 +847,19 @@ def _map_command(
     return shlex.join(args)
 
 
+def _cli_words(text: str) -> str:
+    """A library message about keyword arguments, reworded for the command line."""
+    for api, cli in (
+        ("pass overwrite=True", "pass --overwrite"),
+        ("use scheduler='local'", "use --scheduler local"),
+        ("scheduler = ", "--scheduler "),
+        ("executor = ", "--executor "),
+        ("workers = ", "--workers "),
+    ):
+        text = text.replace(api, cli)
+    return text
+
+
 def _interrupted(parts_dirs: Sequence[Path], command: str) -> None:
     """The one line printed on Ctrl-C, then exit status 130."""
     kept = sum(len(list(p.glob("chunk_*.npz"))) for p in parts_dirs if p.is_dir())
@@ -980,7 +993,7 @@ def map_(
     except KeyboardInterrupt:
         _interrupted([out.with_name(out.name + ".parts")], command)
     except MultigapError as exc:
-        raise PackageError(str(exc).replace("pass overwrite=True", "pass --overwrite")) from None
+        raise PackageError(_cli_words(str(exc))) from None
     status = run.dataset["status"].values
     counts = {name: int(np.count_nonzero(status == code)) for name, code in STATUS_CODES.items()}
     ds = run.dataset
@@ -1146,9 +1159,14 @@ def reproduce(
         )
     except KeyboardInterrupt:
         _interrupted([out_dir / f"map_{m}.nc.parts" for m in ("A", "B")], command)
+    except MultigapError as exc:
+        raise PackageError(_cli_words(str(exc))) from None
     ours = result.report["ours"]
     for m in ("A", "B"):
         mp = ours[m]["map"]
+        if mp["tc_max_K"] is None:
+            click.echo(f"model {m}: no converged Tc on the map")
+            continue
         click.echo(
             f"model {m}: largest Tc = {mp['tc_max_K']:.4g} K at eta = {mp['eta_at_max']:.3g}, "
             f"g = {mp['g_at_max']:.3g} (paper: {result.report['paper']['tc_max_K'][m]:g} K)"
