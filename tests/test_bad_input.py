@@ -313,25 +313,31 @@ def _free_port() -> int:
 
 
 def map_args(eta: str = "-1:2:4", g: str = "0.1:0.4:2", *extra: str) -> tuple[str, ...]:
-    """A ``multigap map`` command line with η and g ranges given as START:STOP:N."""
+    """A ``multigap map`` command line with η and g ranges given as START:STOP:COUNT."""
     return ("map", "--model", "A", "--eta", eta, "--g", g, "--out", "{tmp}/map.nc", *extra)
 
 
 #: ``multigap map``: empty, reversed, malformed and non-finite grids; an unreachable scheduler.
 MAP_ROWS = [
-    Row("map-eta-empty", map_args(eta="0:1:0"), ("--eta", "0:1:0", "at least")),
+    Row("map-eta-empty", map_args(eta="0:1:0"), ("--eta", "0:1:0", "empty", ">= 1")),
     Row("map-eta-reversed", map_args(eta="2:-1:31"), ("--eta", "2:-1:31", "<")),
-    Row("map-eta-malformed", map_args(eta="1:2"), ("--eta", "'1:2'", "START:STOP:N")),
-    Row("map-eta-not-numbers", map_args(eta="a:b:c"), ("--eta", "'a:b:c'", "START:STOP:N")),
+    Row("map-eta-malformed", map_args(eta="1:2"), ("--eta", "'1:2'", "START:STOP:COUNT")),
+    Row("map-eta-not-numbers", map_args(eta="a:b:c"), ("--eta", "'a:b:c'", "START:STOP:COUNT")),
     Row("map-eta-nan", map_args(eta="nan:1:5"), ("--eta", "nan", "finite")),
-    Row("map-g-empty", map_args(g="0.1:0.4:0"), ("--g", "0.1:0.4:0", "at least")),
+    Row("map-g-empty", map_args(g="0.1:0.4:0"), ("--g", "0.1:0.4:0", "empty", ">= 1")),
     Row("map-g-reversed", map_args(g="0.4:0.1:4"), ("--g", "0.4:0.1:4", "<")),
-    Row("map-g-malformed", map_args(g="0.1,0.4"), ("--g", "'0.1,0.4'", "START:STOP:N")),
+    Row("map-g-malformed", map_args(g="0.1,0.4"), ("--g", "'0.1,0.4'", "START:STOP:COUNT")),
     Row("map-g-reaches-one-half", map_args(g="0.1:0.5:5"), ("--g", "0.5", "< 0.5")),
     Row(
         "map-scheduler-nothing-listening",
         map_args("-1:2:3", "0.2:0.3:2", "--scheduler", "tcp://127.0.0.1:{port}"),
         ("--scheduler", "tcp://127.0.0.1:{port}", "no Dask scheduler"),
+    ),
+    Row(
+        "map-scheduler-nothing-listening-no-progress",
+        map_args("-1:2:3", "0.2:0.3:2", "--scheduler", "tcp://127.0.0.1:{port}", "--no-progress"),
+        ("--scheduler", "tcp://127.0.0.1:{port}", "no Dask scheduler"),
+        subprocess=True,
     ),
 ]
 
@@ -362,7 +368,7 @@ PLOT_ROWS = [
         ("{tmp}/foreign.nc", "multigap"),
         extra_files={"foreign.nc": "netcdf"},
     ),
-    Row("plot-a-folder", ("plot", "{tmp}", "--out", "{tmp}/p.png"), ("{tmp}", "does not exist")),
+    Row("plot-a-folder", ("plot", "{tmp}", "--out", "{tmp}/p.png"), ("{tmp}", "not a")),
 ]
 
 ROWS = MODEL_FILE_ROWS + OPTION_ROWS + MAP_ROWS + PLOT_ROWS
