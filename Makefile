@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/multigap demo --out results
+	$(BIN)/multigap reproduce --quick --out results
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
