@@ -20,10 +20,11 @@ New commands reuse the same pieces::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -79,8 +80,27 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except MultigapError as exc:
             raise PackageError(exc) from None
-        except click.BadParameter as exc:
+        except click.UsageError as exc:  # BadParameter, NoSuchOption, MissingParameter, …
+            if isinstance(exc, _NO_ARGS_IS_HELP):
+                raise
             raise PackageError(exc.format_message()) from None
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        """Options of the top-level command (``multigap --bogus``) get the same one-line error."""
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            if isinstance(exc, _NO_ARGS_IS_HELP):
+                raise
+            raise PackageError(exc.format_message()) from None
+
+
+#: Raised by click >= 8.2 for a group called without a command: it shows the help (keep it).
+_NO_ARGS_IS_HELP: tuple[type[BaseException], ...] = tuple(
+    cls for cls in (getattr(click.exceptions, "NoArgsIsHelpError", None),) if cls is not None
+)
 
 
 def resolve_model(spec: str, g: float | None = None) -> Model:
@@ -106,7 +126,16 @@ def resolve_model(spec: str, g: float | None = None) -> Model:
             raise ModelError(
                 f"--model {spec!r}: neither a preset ({', '.join(PRESETS)}) nor an existing TOML file"
             )
-        model = load_model(path)
+        try:
+            model = load_model(path)
+        except UnicodeDecodeError:
+            raise ModelError(
+                f"--model {spec!r}: not a text file in UTF-8 (a TOML model file is expected)"
+            ) from None
+        except ModelError as exc:
+            if str(path) not in str(exc):  # say which file, once
+                raise ModelError(f"--model {spec!r}: {exc}") from None
+            raise
     if g is not None:
         model = model.with_g(g)
     return model
@@ -394,6 +423,11 @@ def dos(
     from .datasets import dos_dataset, eta_grid, fermi_surface_dataset
     from .figures import dos_figure
 
+    for name, value in (("--eta-min", eta_min), ("--eta-max", eta_max)):
+        if not math.isfinite(value):
+            raise PackageError(f"{name} {value!r}: must be a finite number")
+    if not eta_min < eta_max:
+        raise PackageError(f"--eta-min {eta_min:g} --eta-max {eta_max:g}: need --eta-min < --eta-max")
     m = resolve_model(model_spec)
     ds = dos_dataset(m, eta_grid(eta_min, eta_max, n_eta, refine=not uniform))
     payload = {
@@ -860,6 +894,32 @@ def _cli_words(text: str) -> str:
     return text
 
 
+@contextlib.contextmanager
+def _scheduler_client(executor: str | None, scheduler: str | None, workers: int | None) -> Iterator[Any]:
+    """Connect to (or start) the Dask scheduler before any progress bar is drawn.
+
+    Yields None without ``--scheduler``, else a ``dask.distributed.Client`` that the sweep uses
+    as is; a LocalCluster started here is closed on exit.  An unreachable address ends the
+    command with one line (no half-drawn progress bar before it).
+    """
+    if scheduler is None:
+        yield None
+        return
+    if executor not in (None, "dask"):
+        raise PackageError(f"--scheduler {scheduler!r}: only --executor dask takes a scheduler")
+    from .sweep import _dask_client
+
+    try:
+        client, owned = _dask_client(scheduler, workers)
+    except MultigapError as exc:
+        raise PackageError(_cli_words(str(exc))) from None
+    try:
+        yield client
+    finally:
+        for obj in owned:  # the client first, then a LocalCluster it runs on
+            obj.close()
+
+
 def _interrupted(parts_dirs: Sequence[Path], command: str) -> None:
     """The one line printed on Ctrl-C, then exit status 130."""
     kept = sum(len(list(p.glob("chunk_*.npz"))) for p in parts_dirs if p.is_dir())
@@ -976,20 +1036,21 @@ def map_(
         overwrite=overwrite,
     )
     try:
-        run = run_map(
-            model,
-            eta,
-            g,
-            mu_mode=mu_mode,
-            out=out,
-            executor=executor,
-            workers=workers,
-            scheduler=scheduler,
-            chunk_size=chunk_size,
-            progress=progress,
-            overwrite=overwrite,
-            command=command,
-        )
+        with _scheduler_client(executor, scheduler, workers) as client:
+            run = run_map(
+                model,
+                eta,
+                g,
+                mu_mode=mu_mode,
+                out=out,
+                executor="dask" if client is not None else executor,
+                workers=workers,
+                scheduler=client,
+                chunk_size=chunk_size,
+                progress=progress,
+                overwrite=overwrite,
+                command=command,
+            )
     except KeyboardInterrupt:
         _interrupted([out.with_name(out.name + ".parts")], command)
     except MultigapError as exc:
@@ -1147,16 +1208,17 @@ def reproduce(
     command = shlex.join(args)
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        result = run_reproduce(
-            out_dir,
-            grids=grids,
-            executor=executor,
-            workers=workers,
-            scheduler=scheduler,
-            progress=show,
-            command=command,
-            echo=lambda p: click.echo(f"wrote {p}"),
-        )
+        with _scheduler_client(executor, scheduler, workers) as client:  # one cluster for the whole run
+            result = run_reproduce(
+                out_dir,
+                grids=grids,
+                executor="dask" if client is not None else executor,
+                workers=workers,
+                scheduler=client,
+                progress=show,
+                command=command,
+                echo=lambda p: click.echo(f"wrote {p}"),
+            )
     except KeyboardInterrupt:
         _interrupted([out_dir / f"map_{m}.nc.parts" for m in ("A", "B")], command)
     except MultigapError as exc:

@@ -1065,7 +1065,7 @@ def tc_map_figure(*maps: xr.Dataset | Sequence[xr.Dataset]) -> Figure:
             ax.text(
                 0.5 * (eta[0] + eta[below_edge][-1]),
                 0.5 * (g[0] + g[-1]),
-                rf"$\eta < 0$:" + "\n" + rf"$T_c \leq$ {float(np.nanmax(tc[below_edge])):.2g} K",
+                r"$\eta < 0$:" + "\n" + rf"$T_c \leq$ {float(np.nanmax(tc[below_edge])):.2g} K",
                 ha="center",
                 va="center",
                 fontsize=8,

@@ -88,9 +88,11 @@ def read_dataset(path: str | Path) -> xr.Dataset:
     Raises
     ------
     InputError
-        If the file does not exist or is not a readable NetCDF4/HDF5 file.
+        If the file does not exist, is a folder, or is not a readable NetCDF4/HDF5 file.
     """
     p = Path(path)
+    if p.is_dir():
+        raise InputError(f"input file {str(p)!r}: is a folder, not a NetCDF4 file")
     if not p.is_file():
         raise InputError(f"input file {str(p)!r}: does not exist")
     try:
