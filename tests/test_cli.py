@@ -631,3 +631,35 @@ def test_show_versions_lists_the_stack(runner):
     data = _json(runner.invoke(main, ["show-versions", "--json"]))
     assert data["numpy"] == np.__version__
     assert data["python"].startswith(platform.python_version())
+
+
+def test_map_on_a_dask_cluster_by_address_equals_serial(runner, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    serial, dask = tmp_path / "serial.nc", tmp_path / "dask.nc"
+    assert runner.invoke(main, _map_args(serial)).exit_code == 0
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, dashboard_address=":0", processes=True
+    ) as cluster:
+        args = _map_args(dask)
+        i = args.index("--executor")
+        args[i : i + 2] = ["--scheduler", cluster.scheduler_address]
+        result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "(dask)" in result.stdout
+    np.testing.assert_array_equal(read_dataset(dask)["tc"].values, read_dataset(serial)["tc"].values)
+    assert f"--scheduler {cluster.scheduler_address}" in read_dataset(dask).attrs["command"]
+
+
+def test_reproduce_ctrl_c_exits_130_with_one_line(runner, tmp_path, monkeypatch):
+    import multigap.reproduce as rep
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+        yield  # pragma: no cover - a generator, like the real one
+
+    monkeypatch.setattr(rep, "_static_outputs", interrupted)
+    result = runner.invoke(main, ["reproduce", "--quick", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 130
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Interrupted: the 0 finished chunks are kept in nowhere")
+    assert line.endswith(f"resume with: multigap reproduce --out {tmp_path / 'r'} --quick")
