@@ -883,15 +883,18 @@ def _map_command(
 
 def _cli_words(text: str) -> str:
     """A library message about keyword arguments, reworded for the command line."""
+    import re
+
     for api, cli in (
         ("pass overwrite=True", "pass --overwrite"),
         ("use scheduler='local'", "use --scheduler local"),
-        ("scheduler = ", "--scheduler "),
-        ("executor = ", "--executor "),
-        ("workers = ", "--workers "),
     ):
         text = text.replace(api, cli)
-    return text
+    return re.sub(r"^(out|scheduler|executor|workers|chunk_size)( = |: )", _option_name, text)
+
+
+def _option_name(match: Any) -> str:
+    return "--" + match.group(1).replace("_", "-") + (" " if match.group(2) == " = " else ": ")
 
 
 @contextlib.contextmanager
