@@ -529,16 +529,20 @@ def _map_numbers(ds: xr.Dataset) -> dict[str, Any]:
     tc = ds["tc"].where(ds["status"] == 0)  # converged points only (0 K below floor, NaN failed)
     eta, g = ds["eta"].values, ds["g"].values
     arr = tc.values
+    if not np.isfinite(arr).any():
+        raise InputError("map: no converged Tc to report (every point below the floor or failed)")
     i, j = np.unravel_index(int(np.nanargmax(arr)), arr.shape)
-    top_per_g = np.nanmax(arr, axis=0)  # the dome's top at each g
+    top_per_g = np.array([np.nanmax(c) if np.isfinite(c).any() else np.nan for c in arr.T])  # dome top per g
     j_top = int(np.nanargmax(top_per_g))
     neg = eta < 0
     minima = []
+    min_etas: list[float] = []
     for jj in range(g.size):
         col = arr[neg, jj]
         if np.isfinite(col).any():
             k = int(np.nanargmin(col))
             minima.append({"g": _f(g[jj]), "eta": _f(eta[neg][k]), "tc_K": _f(col[k])})
+            min_etas.append(float(eta[neg][k]))
     k34 = int(np.argmin(np.abs(eta - PAPER["antiresonance_min_eta"]["value"])))
     status = ds["status"].values
     return {
@@ -553,8 +557,8 @@ def _map_numbers(ds: xr.Dataset) -> dict[str, Any]:
             all(np.all(np.diff(arr[neg, jj][np.isfinite(arr[neg, jj])]) <= 0) for jj in range(g.size))
         ),
         "antiresonance_min_eta_range": [
-            _f(min(m["eta"] for m in minima)) if minima else None,
-            _f(max(m["eta"] for m in minima)) if minima else None,
+            _f(min(min_etas)) if min_etas else None,
+            _f(max(min_etas)) if min_etas else None,
         ],
         "eta_near_paper_min": _f(eta[k34]),
         "tc_near_paper_min_g_first_K": _f(arr[k34, 0]),
