@@ -433,3 +433,30 @@ def test_the_table_is_large_and_covers_every_kind() -> None:
     assert len(MODEL_FILE_ROWS) >= 25
     assert len(ROWS) >= 60
     assert len({r.id for r in ROWS}) == len(ROWS)
+
+
+# ------------------------------------------------------------------------- the same in Python
+
+
+def test_load_model_of_a_binary_file_is_a_model_error(tmp_path: Path) -> None:
+    """``multigap.load_model`` on a file that is not UTF-8 text raises ModelError naming the file."""
+    from multigap import load_model
+    from multigap.errors import ModelError
+
+    path = tmp_path / "binary.toml"
+    path.write_bytes(bytes(range(128, 256)))
+    with pytest.raises(ModelError) as info:
+        load_model(path)
+    assert str(path) in str(info.value)
+
+
+def test_load_model_syntax_error_names_the_file(tmp_path: Path) -> None:
+    """A TOML syntax error from ``multigap.load_model`` says which file (and where in it)."""
+    from multigap import load_model
+    from multigap.errors import ModelError
+
+    path = tmp_path / "broken.toml"
+    path.write_text('name = "A"\n[lattice\n', encoding="utf-8")
+    with pytest.raises(ModelError) as info:
+        load_model(path)
+    assert str(path) in str(info.value) and "line 2" in str(info.value)
