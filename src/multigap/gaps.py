@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
-from .constants import BCS_GAP_RATIO, KB
+from .constants import BCS_GAP_RATIO, HBAR2_2ME, KB
 from .errors import ConvergenceError, InputError
 from .kernels import gap_kernel
 from .problem import MU_MODES, PairingProblem, density_on_states
@@ -121,6 +121,10 @@ def _solve_on_grid(
     z0 = np.concatenate([comp[n][1].T @ coeffs[n] for n in range(n_b)])
     zscale = max(float(np.max(np.abs(z0))), 1e-300)
     calls = 0
+    # relative residual of the number equation; for an empty system (μ₀ below every band) the
+    # density of one pairing shell, 2N₀·ω̃, sets the scale instead
+    n0 = problem.bands.mass_x / (4.0 * np.pi * HBAR2_2ME)
+    density_scale = density if density else 2.0 * n0 * problem.omega
 
     def unpack(x: NDArray) -> list[NDArray]:
         return [x[offs[n] : offs[n + 1]] * zscale for n in range(n_b)]
@@ -143,7 +147,7 @@ def _solve_on_grid(
         if density is None:
             return np.append(r, 0.0)
         rho = density_on_states(problem, states, m, kt, deltas)
-        return np.append(r, (rho - density) / density)
+        return np.append(r, (rho - density) / density_scale)
 
     x0 = np.append(z0 / zscale, 0.0)
     if density is None:

@@ -484,4 +484,9 @@ def load_model(path: str | Path) -> Model:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ModelError(f"model file {str(p)!r}: cannot be read ({exc.strerror})") from None
-    return loads_model(text)
+    except UnicodeDecodeError:
+        raise ModelError(f"model file {str(p)!r}: is not UTF-8 text (a TOML model is expected)") from None
+    try:
+        return loads_model(text)
+    except ModelError as exc:
+        raise ModelError(f"model file {str(p)!r}: {exc}") from None

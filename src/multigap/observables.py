@@ -78,6 +78,8 @@ def _fermi_sea_nodes(problem: PairingProblem, band: int, mu: float) -> tuple[NDA
     ok = depth > 0
     weight = np.zeros_like(q)
     weight[ok] = w[ok] * 2.0 * abs(span) * t[ok] / np.sqrt(depth[ok])
+    if not np.sum(weight) > 0:  # μ within rounding of the band minimum: no resolvable sea
+        return None
     return q, weight
 
 
@@ -94,7 +96,7 @@ def band_gaps(problem: PairingProblem, result: GapResult) -> BandGaps:
             mean[n] = lo[n] = hi[n] = val
             continue
         q, w = sea
-        d = problem.bands.overlap_factors(q)[n] @ result.coefficients[n]
+        d = problem.bands.overlap_factors(q, band=n) @ result.coefficients[n]
         has[n] = True
         mean[n] = float(np.dot(w, d) / np.sum(w))
         lo[n], hi[n] = float(d.min()), float(d.max())

@@ -219,7 +219,7 @@ def _dask_client(scheduler: Any, workers: int | None) -> tuple[Any, list[Any]]:
         return scheduler, []
     if scheduler is None or scheduler == "local":
         cluster = LocalCluster(
-            n_workers=_n_workers(workers), threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=_n_workers(workers), threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         try:
             client = Client(cluster)
