@@ -169,6 +169,17 @@ def _solve_on_grid(
     )
 
 
+def _normal(problem: PairingProblem, tc: TcResult, temperature: float, mu_mode: str, kt: float) -> GapResult:
+    """The normal-state answer: all gaps 0, μ = μ₀, status ``normal``."""
+    states = problem.states(problem.mu0, max(kt, 1e-9 * problem.omega))
+    r = states[0].factors.shape[1] if states else 0
+    return GapResult(
+        temperature=temperature, mu=problem.mu0, mu0=problem.mu0, omega=problem.omega,
+        mu_mode=mu_mode, status="normal", converged=True, iterations=0, passes=0, residual=0.0,
+        states=states, coefficients=[np.zeros(r) for _ in range(problem.bands.n_bands)], tc=tc,
+    )  # fmt: skip
+
+
 def solve_gaps(
     problem: PairingProblem,
     *,
@@ -199,7 +210,8 @@ def solve_gaps(
     Returns
     -------
     GapResult
-        All gaps zero with status ``normal`` when T ≥ Tc or Tc is below the floor.
+        All gaps zero with status ``normal`` when T ≥ Tc, Tc is below the floor, or (mode
+        ``density``) μ₀ lies below every band so that there are no electrons to pair.
 
     Raises
     ------
@@ -213,19 +225,14 @@ def solve_gaps(
     kt = KB * temperature
     tc = solve_tc(problem) if tc is None else tc
     floor_scale = 1e-9 * problem.omega
-    n_b = problem.bands.n_bands
     if tc.tc <= temperature or tc.spectrum is None:
-        states = problem.states(problem.mu0, max(kt, floor_scale))
-        r = states[0].factors.shape[1] if states else 0
-        return GapResult(
-            temperature=temperature, mu=problem.mu0, mu0=problem.mu0, omega=problem.omega,
-            mu_mode=mu_mode, status="normal", converged=True, iterations=0, passes=0, residual=0.0,
-            states=states, coefficients=[np.zeros(r) for _ in range(n_b)], tc=tc,
-        )  # fmt: skip
+        return _normal(problem, tc, temperature, mu_mode, kt)
     density = None
     if mu_mode == "density":
         st0 = problem.states(problem.mu0, floor_scale)
         density = density_on_states(problem, st0, problem.mu0, 0.0)
+        if density == 0.0:  # μ₀ below every band: no electrons, nothing to condense
+            return _normal(problem, tc, temperature, mu_mode, kt)
     # warm start: the Tc eigenvector, scaled to the BCS gap of the dominant band
     scale0 = BCS_GAP_RATIO / 2.0 * KB * tc.tc * math.sqrt(max(0.0, 1.0 - (temperature / tc.tc) ** 3))
     coeffs = [c * scale0 for c in tc.spectrum.coefficients]

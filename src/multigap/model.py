@@ -56,6 +56,17 @@ def _check_positive(where: str, value: Any) -> float:
     return value
 
 
+#: Largest accepted phonon energy ω₀ (meV): 100 eV, far above any phonon.
+OMEGA0_MAX = 1e5
+
+
+def _check_omega0(value: Any) -> float:
+    value = _check_positive("pairing.omega0", value)
+    if value > OMEGA0_MAX:
+        raise ModelError(f"pairing.omega0 = {value!r}: must be <= {OMEGA0_MAX:g} meV (a phonon energy)")
+    return value
+
+
 def _check_int(where: str, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ModelError(f"{where} = {value!r}: must be an integer")
@@ -178,7 +189,7 @@ def omega_tilde(omega0: float, g_max: float, softening: bool = True) -> float:
     """
     if not isinstance(softening, bool):
         raise ModelError(f"pairing.softening = {softening!r}: must be true or false")
-    omega0 = _check_positive("pairing.omega0", omega0)
+    omega0 = _check_omega0(omega0)
     if not softening:
         return omega0
     g_max = _check_real("max g_nn", g_max)
@@ -231,7 +242,7 @@ class Pairing:
                         f"{rows[j][i]!r}: the coupling matrix must be symmetric"
                     )
         object.__setattr__(self, "g", rows)
-        object.__setattr__(self, "omega0", _check_positive("pairing.omega0", self.omega0))
+        object.__setattr__(self, "omega0", _check_omega0(self.omega0))
         if not isinstance(self.softening, bool):
             raise ModelError(f"pairing.softening = {self.softening!r}: must be true or false")
         if self.softening:

@@ -134,8 +134,13 @@ class GapSummary:
         return self.mu - self.mu0
 
     def anisotropy(self, upper: int = 3, lower: int = 2) -> float:
-        """Δ_upper/Δ_lower (1-based bands; the paper's Δ₃/Δ₂ by default)."""
-        return float(self.gaps.mean[upper - 1] / self.gaps.mean[lower - 1])
+        """Δ_upper/Δ_lower (1-based bands; the paper's Δ₃/Δ₂ by default).
+
+        ±inf when the lower gap vanishes (or the ratio exceeds the float range).
+        """
+        num, den = float(self.gaps.mean[upper - 1]), float(self.gaps.mean[lower - 1])
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            return float(np.float64(num) / np.float64(den))
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready summary, units in the key names."""

@@ -20,7 +20,7 @@ from scipy import optimize
 from .bands import BandStructure, KronigPenneyBands, lifshitz_scale
 from .errors import InputError, ModelError
 from .kernels import occupation
-from .model import omega_tilde
+from .model import OMEGA0_MAX, omega_tilde
 from .states import KINK_DEPTH, BandStates, band_states
 from .tabulated import TabulatedBands
 
@@ -195,8 +195,8 @@ def pairing_problem(
             if ib.shape != gm.shape:
                 raise InputError(f"interband matrix shape {ib.shape}: must be {gm.shape}")
             gm = ib
-    if omega0 is not None and not omega0 > 0:
-        raise InputError(f"omega0 = {omega0!r}: must be > 0 meV")
+    if omega0 is not None and not 0 < omega0 <= OMEGA0_MAX:
+        raise InputError(f"omega0 = {omega0!r}: must be > 0 and <= {OMEGA0_MAX:g} meV")
     w0 = model.pairing.omega0 if omega0 is None else float(omega0)
     omega = omega_tilde(w0, float(np.max(np.diag(gm))), model.pairing.softening)
     bands = cached_bands(model) if bands is None else bands

@@ -66,9 +66,17 @@ class TabulatedBands:
             if err_e <= energy_tol and err_x <= factor_tol:
                 break
             if j >= 1024:
+                widths = self._edges[:, 1] - self._edges[:, 0]
+                flat = [n + 1 for n, w in enumerate(widths) if w < 1e-6 * max(1.0, abs(self._edges[n, 1]))]
+                why = (
+                    f"band(s) {flat} are flat (widths {widths[[n - 1 for n in flat]].tolist()} meV): "
+                    "isolated wells; reduce the barrier height, the spacer width or its mass"
+                    if flat
+                    else "bands nearly touch somewhere (a gap too small to resolve)"
+                )
                 raise BandStructureError(
                     f"Chebyshev tabulation of the bands did not converge with {j} points "
-                    f"(errors {err_e:.3g} meV, {err_x:.3g}); bands nearly touch somewhere"
+                    f"(errors {err_e:.3g} meV, {err_x:.3g}): {why}"
                 )
             j *= 2
         self.n_cheb = j
