@@ -52,8 +52,9 @@ def graded_nodes(
     Returns
     -------
     u, weights : ndarray, shape (N, P * n_nodes)
-        Nodes in [0, L] and weights (∑ weights = L).  Each interval gets the panels it needs;
-        rows are padded to the largest count P with zero weights (callers may drop them).
+        Nodes in [0, L] and weights (∑ weights = L; all zero where L = 0).  Each interval gets
+        the panels it needs; rows are padded to the largest count P with zero weights (callers
+        may drop them).
     """
     length = np.atleast_1d(np.asarray(length, dtype=float))
     scale = np.broadcast_to(np.asarray(scale, dtype=float), length.shape)
@@ -73,11 +74,7 @@ def graded_nodes(
     edges[..., 1:] = w[..., None] * np.exp(span[..., None] * k)
     edges[..., -1] = safe_len
     lo = edges[..., :-1]
-    h = np.diff(edges, axis=-1)
-    u = lo[..., None] + h[..., None] * x
-    wt = h[..., None] * wq
-    u = u.reshape((*length.shape, -1))
-    wt = wt.reshape((*length.shape, -1))
-    wt = np.where((length > 0)[..., None], wt, 0.0)
-    u = np.where((length > 0)[..., None], u, 0.0)
+    h = np.diff(edges, axis=-1) * (length > 0)[..., None]  # zero-length intervals: zero weights
+    u = (lo[..., None] + h[..., None] * x).reshape((*length.shape, -1))
+    wt = (h[..., None] * wq).reshape((*length.shape, -1))
     return u, wt

@@ -111,6 +111,7 @@ def band_states(
     flat = np.array([seg for band_segs in segs for seg in band_segs])
     u, w = graded_nodes(flat[:, 2], flat[:, 3], n_nodes)  # one vectorised call for all bands
     q_all = flat[:, :1] + flat[:, 1:2] * u
+    both = getattr(bands, "energies_and_factors", None)
     out = []
     start = 0
     for n, band_segs in enumerate(segs):
@@ -119,13 +120,10 @@ def band_states(
         keep = wq > 0
         order = np.argsort(q[keep], kind="stable")
         q, wq = q[keep][order], wq[keep][order]
-        out.append(
-            BandStates(
-                q=q,
-                weight=wq / np.pi,
-                energy=bands.energies(q, band=n),
-                factors=bands.overlap_factors(q, band=n),
-            )
-        )
+        if both is not None:  # one shared evaluation where the band structure offers it
+            energy, factors = both(q, n)
+        else:
+            energy, factors = bands.energies(q, band=n), bands.overlap_factors(q, band=n)
+        out.append(BandStates(q=q, weight=wq / np.pi, energy=energy, factors=factors))
         start = stop
     return out

@@ -139,6 +139,13 @@ class TabulatedBands:
             return b @ self._y_coef[:, band, :]
         return np.einsum("qj,jbk->bqk", b, self._y_coef)
 
+    def energies_and_factors(
+        self, q: ArrayLike, band: int
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """:meth:`energies` and :meth:`overlap_factors` of one band from one Chebyshev basis."""
+        b = self._basis(q)
+        return b @ self._e_coef[:, band], b @ self._y_coef[:, band, :]
+
     def crossing(self, band: int, energy: float) -> float:
         """q in [0, π/d] with E_band(q) = energy (exact, delegated), 1/nm."""
         return self.exact.crossing(band, energy)
