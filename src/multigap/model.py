@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import tomli_w
 
@@ -455,8 +455,8 @@ def model_from_dict(data: Mapping[str, Any]) -> Model:
             raise ModelError(f"pairing.{key}: missing (required)")
     if not isinstance(pair["g"], list) or not all(isinstance(r, list) for r in pair["g"]):
         raise ModelError(f"pairing.g = {pair['g']!r}: must be a square matrix (array of arrays)")
-    g_rows = tuple(tuple(row) for row in pair["g"])
-    pairing = Pairing(g=g_rows, omega0=pair["omega0"], softening=pair.get("softening", True))
+    # passed as read (lists), so that error messages quote the file's own values
+    pairing = Pairing(g=cast(Any, pair["g"]), omega0=pair["omega0"], softening=pair.get("softening", True))
 
     num = _require_table("numerics", data.get("numerics", {}))
     _reject_unknown("numerics.", num, _NUMERICS_KEYS)
