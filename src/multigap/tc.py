@@ -5,11 +5,12 @@
 Because the overlaps factorise, Ĩ^{nn'}(q,q') = X_n(q)·X_n'(q') (a Gram matrix over z nodes),
 the operator's non-zero spectrum is that of a small symmetric matrix
 
-    H = B (g ⊗ 1) B,   B = blockdiag(C_n^{1/2}),   C_n = Σ_q w K_n(q) X_n(q) X_n(q)ᵀ,
+    H = Lᵀ (g ⊗ 1) L,   L = blockdiag(L_n),   L_n L_nᵀ = C_n = Σ_q w K_n(q) X_n(q) X_n(q)ᵀ,
 
 whose size is n_bands × rank, independent of the number of q nodes.  Tc is the temperature at
-which its largest eigenvalue λ(T) equals 1, found by a bracketed root search on ln T.  The gap
-shape at Tc is Δ_n(q) = X_n(q)·c_n at any q (Nyström interpolation).
+which its largest eigenvalue λ(T) equals 1, found by a safeguarded Newton iteration on ln T with
+the Hellmann–Feynman slope dλ/d ln T.  The gap shape at Tc is Δ_n(q) = X_n(q)·c_n at any q
+(Nyström interpolation).
 """
 
 from __future__ import annotations
