@@ -318,3 +318,23 @@ def test_interrupted_run_keeps_chunks_and_refuses_another_grid(coarse, tmp_path,
     )
     assert replaced.chunks_computed == 5
     assert model_from_dataset(read_dataset(out)).name == "A-changed"
+
+
+def test_warnings_are_counted_per_point_not_printed(monkeypatch, tmp_path):
+    import warnings as _warnings
+
+    from multigap import sweep as sweep_module
+
+    real = sweep_module.solve_tc
+
+    def noisy(problem, **kwargs):
+        _warnings.warn("synthetic overflow", RuntimeWarning, stacklevel=1)
+        return real(problem, **kwargs)
+
+    monkeypatch.setattr(sweep_module, "solve_tc", noisy)
+    ds = sweep_module.compute_map(
+        preset("A"), [0.5, 1.0], [0.3], executor="serial", progress=False, out=tmp_path / "w.nc"
+    )
+    assert ds.attrs["n_warned"] == 2
+    assert json.loads(ds.attrs["warning_counts"]) == {"RuntimeWarning: synthetic overflow": 2}
+    assert np.all(ds["status"].values == 0)

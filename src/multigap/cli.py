@@ -1073,6 +1073,12 @@ def map_(
             f"largest Tc = {float(tc.values[i, j]):.4g} K at eta = {float(ds['eta'][i]):.4g}, "
             f"g = {float(ds['g'][j]):.4g}"
         )
+    n_warned = int(ds.attrs.get("n_warned", 0))
+    if n_warned or counts["failed"]:
+        click.echo(
+            f"{counts['failed']} failed and {n_warned} points with numerical warnings; the messages and "
+            "their counts are in the file's attrs failure_messages and warning_counts"
+        )
     click.echo(
         f"chunks: {run.chunks_computed} computed, {run.chunks_reused} reused of {run.chunks_total} "
         f"({run.executor}); wall time {run.wall_time:.1f} s"

@@ -43,6 +43,7 @@ import os
 import shutil
 import tempfile
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -316,6 +317,7 @@ def _solve_chunk(chunk: _Chunk) -> dict[str, NDArray]:
     out["status"] = np.full(n, STATUS_CODES["failed"], dtype=np.int8)
     out["iterations"] = np.full(n, -1, dtype=np.int32)
     messages = [""] * n
+    warned = [""] * n
     use_guess = chunk.warm_start and "guess" in inspect.signature(solve_tc).parameters
     previous: float | None = None
     for i in range(n):
@@ -334,7 +336,10 @@ def _solve_chunk(chunk: _Chunk) -> dict[str, NDArray]:
             )
             out["mu0"][i] = problem.mu0
             out["omega"][i] = problem.omega
-            result = solve_tc(problem, mu_mode=chunk.mu_mode, rtol=chunk.rtol, **kwargs)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")  # counted per point, never printed by workers
+                result = solve_tc(problem, mu_mode=chunk.mu_mode, rtol=chunk.rtol, **kwargs)
+            warned[i] = "\n".join(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
         except _POINT_FAILURES as exc:
             messages[i] = f"{type(exc).__name__}: {exc}"
             previous = None
@@ -346,6 +351,7 @@ def _solve_chunk(chunk: _Chunk) -> dict[str, NDArray]:
         out["status"][i] = STATUS_CODES.get(result.status, STATUS_CODES["converged"])
         previous = result.tc if result.status == "converged" and result.tc > 0 else None
     out["message"] = np.array(messages, dtype=str)
+    out["warning"] = np.array(warned, dtype=str)
     return out
 
 
@@ -441,7 +447,7 @@ def _load_chunk(parts: Path, index: int, size: int) -> dict[str, NDArray] | None
             arrays = {key: data[key] for key in data.files}
     except (OSError, ValueError, EOFError):
         return None
-    needed = (*_VARIABLES, "message")
+    needed = (*_VARIABLES, "message", "warning")
     if any(k not in arrays or arrays[k].shape != (size,) for k in needed):
         return None
     return arrays
@@ -548,6 +554,7 @@ def _build_dataset(
             ("omega0",), np.asarray(manifest["omega0"], dtype=float), "meV", "bare phonon energy omega0"
         )
     messages = Counter(m for m in flat["message"].tolist() if m)
+    warned = Counter(w for entry in flat["warning"].tolist() if entry for w in entry.split("\n"))
     attrs = {
         "title": f"Tc(eta, g) map of model {model.name}",
         "model_name": model.name,
@@ -571,6 +578,8 @@ def _build_dataset(
         "command": command,
         "n_failed": int(np.count_nonzero(flat["status"] == STATUS_CODES["failed"])),
         "failure_messages": json.dumps(dict(sorted(messages.items())), ensure_ascii=False),
+        "n_warned": int(sum(1 for entry in flat["warning"].tolist() if entry)),
+        "warning_counts": json.dumps(dict(sorted(warned.items())), ensure_ascii=False),
         "sweep_manifest": json.dumps(manifest, sort_keys=True),
     }
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
@@ -788,7 +797,7 @@ def run_map(
 
         flat = {
             key: np.concatenate([results[k][key] for k in range(n_chunks)])
-            for key in (*_VARIABLES, "message")
+            for key in (*_VARIABLES, "message", "warning")
         }
         ds = _build_dataset(model, manifest, shape, flat, n_chunks, command)
         if path is not None:
