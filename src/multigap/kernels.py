@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -226,6 +227,14 @@ def pair_susceptibility_derivatives(
     return (pref * k).reshape(a.shape), (pref * dk_t).reshape(a.shape), dk_dlnw.reshape(a.shape)
 
 
+def _gapped_shell(
+    flat: NDArray, d: NDArray, kt: float, omega: float, n_nodes: int
+) -> Iterator[tuple[_Segments, NDArray]]:
+    """The shell segments graded to max(2k_BT, |Δ|), with E = √(ξ² + Δ²) at their nodes."""
+    for seg in _shell(flat, omega, np.maximum(2.0 * kt, d), n_nodes):
+        yield seg, np.sqrt(seg.xi**2 + d[:, None] ** 2)
+
+
 def gap_kernel(
     a: ArrayLike, delta: ArrayLike, kt: float, omega: float, mass_x: float, n_nodes: int = _N_NODES
 ) -> NDArray[np.float64]:
@@ -243,11 +252,9 @@ def gap_kernel(
         As in :func:`pair_susceptibility`.
     """
     a, delta = _as_state_arrays(a, delta)
-    flat, d = a.ravel(), np.abs(delta.ravel())
-    width2 = np.maximum(2.0 * kt, d)
+    flat = a.ravel()
     total = np.zeros(flat.shape)
-    for seg in _shell(flat, omega, width2, n_nodes):
-        e = np.sqrt(seg.xi**2 + d[:, None] ** 2)
+    for seg, e in _gapped_shell(flat, np.abs(delta.ravel()), kt, omega, n_nodes):
         if kt > 0:
             with np.errstate(over="ignore"):  # e/kt → inf as k_BT → 0: tanh → 1
                 f = _tanh_over_x(e / (2.0 * kt)) / (2.0 * kt)
@@ -272,11 +279,9 @@ def occupation(
     2k_F/π.  Parameters as in :func:`gap_kernel`.
     """
     a, delta = _as_state_arrays(a, delta)
-    flat, d = a.ravel(), np.abs(delta.ravel())
-    width2 = np.maximum(2.0 * kt, d)
+    flat = a.ravel()
     total = np.zeros(flat.shape)
-    for seg in _shell(flat, omega, width2, n_nodes):
-        e = np.sqrt(seg.xi**2 + d[:, None] ** 2)
+    for seg, e in _gapped_shell(flat, np.abs(delta.ravel()), kt, omega, n_nodes):
         if kt > 0:
             t = np.tanh(e / (2.0 * kt))
         else:

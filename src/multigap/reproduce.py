@@ -46,6 +46,7 @@ from . import __version__
 from .errors import InputError
 from .model import Model
 from .presets import preset
+from .sweep import resolve_executor
 
 __all__ = [
     "GRID_SETS",
@@ -223,18 +224,6 @@ def _solve_cut(task: _CutTask) -> xr.Dataset:
     return eta_cut_dataset(task.model, task.eta)
 
 
-def _resolve_executor(executor: str | None, scheduler: Any) -> str:
-    from .sweep import EXECUTORS
-
-    if executor is None:
-        return "processes" if scheduler is None else "dask"
-    if executor not in EXECUTORS:
-        raise InputError(f"executor = {executor!r}: must be one of {', '.join(EXECUTORS)}")
-    if scheduler is not None and executor != "dask":
-        raise InputError(f"scheduler = {scheduler!r}: only the 'dask' executor takes a scheduler")
-    return executor
-
-
 def eta_cut_parallel(
     models: Sequence[Model],
     eta: np.ndarray,
@@ -272,7 +261,7 @@ def eta_cut_parallel(
 
     from .sweep import EXECUTORS
 
-    name = _resolve_executor(executor, scheduler)
+    name = resolve_executor(executor, scheduler)
     eta = np.asarray(eta, dtype=float)
     bounds = [(s, min(s + piece, eta.size)) for s in range(0, eta.size, max(1, piece))]
     tasks = [_CutTask(m, eta[a:b]) for m in models for a, b in bounds]
@@ -439,7 +428,7 @@ def reproduce(
         if grids not in GRID_SETS:
             raise InputError(f"grids = {grids!r}: must be one of {', '.join(GRID_SETS)}")
         grids = GRID_SETS[grids]
-    _resolve_executor(executor, scheduler)
+    resolve_executor(executor, scheduler)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)

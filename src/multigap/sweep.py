@@ -623,7 +623,8 @@ class SweepRun:
     executor: str
 
 
-def _resolve_executor(executor: str | None, scheduler: Any) -> str:
+def resolve_executor(executor: str | None, scheduler: Any) -> str:
+    """The executor name for ``executor``/``scheduler`` (default: processes, or dask with a scheduler)."""
     if executor is None:
         return "processes" if scheduler is None else "dask"
     if executor not in EXECUTORS:
@@ -665,7 +666,7 @@ def run_map(
         raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
     if not (isinstance(rtol, float | int) and 0 < rtol < 1e-2):
         raise InputError(f"rtol = {rtol!r}: must be a number in (0, 0.01)")
-    name = _resolve_executor(executor, scheduler)
+    name = resolve_executor(executor, scheduler)
     if name != "serial":
         _n_workers(workers)  # validate early
     eta_arr = _grid("eta", eta)
