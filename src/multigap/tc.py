@@ -208,6 +208,9 @@ class TcResult:
         Description of the algorithm.
     spectrum : LinearizedSpectrum or None
         Leading eigenpair at Tc (gap shape); None below the floor.
+    extras : dict
+        Theory-specific scalar diagnostics (see ``PairingTheory.diagnostics`` in
+        :mod:`multigap.theories`); empty for BCS.
     """
 
     tc: float
@@ -222,6 +225,7 @@ class TcResult:
     floor: float
     method: str = METHOD
     spectrum: LinearizedSpectrum | None = field(default=None, repr=False)
+    extras: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         """Plain-data summary (JSON-ready), units in the key names."""
@@ -236,6 +240,7 @@ class TcResult:
             "iterations": self.iterations,
             "mu_mode": self.mu_mode,
             "tc_floor_K": self.floor,
+            **self.extras,
         }
 
 
