@@ -10,10 +10,26 @@ stored values give ΔE to 1e-6 meV.
 
 from __future__ import annotations
 
-from .errors import ModelError
-from .model import Model, Pairing, Superlattice
+import os
+import stat
+from pathlib import Path
 
-__all__ = ["PRESETS", "preset", "uncalibrated", "TARGET_WIDTH", "DEFAULT_G"]
+from .errors import ModelError
+from .model import Model, Pairing, Superlattice, loads_model
+
+__all__ = [
+    "PRESETS",
+    "preset",
+    "uncalibrated",
+    "TARGET_WIDTH",
+    "DEFAULT_G",
+    "MAX_MODEL_FILE_BYTES",
+    "read_model_file",
+    "resolve_model",
+]
+
+#: Largest model file read (bytes); a model description is a few hundred bytes.
+MAX_MODEL_FILE_BYTES = 1 << 20
 
 #: Target active-band widths ΔE (meV) the presets were calibrated to.
 TARGET_WIDTH = {"A": 274.0, "B": 145.0}
@@ -46,3 +62,112 @@ def uncalibrated(name: str, spacer_mass: float = 1.0) -> Model:
 def preset(name: str) -> Model:
     """Model ``"A"`` (H₃S) or ``"B"`` (CSH_x) of the paper, with the calibrated spacer mass."""
     return uncalibrated(name, _SPACER_MASS.get(name, 1.0))
+
+
+def read_model_file(path: str | Path, *, label: str = "model file") -> Model:
+    """Read a TOML model file safely: the one reader of model files for the command line.
+
+    Only regular files are read (a FIFO, a device such as ``/dev/zero`` or a folder is refused
+    without opening it), at most :data:`MAX_MODEL_FILE_BYTES` bytes, as UTF-8 (a leading byte
+    order mark is accepted).  TOML nested too deeply to parse is refused like a syntax error.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    label : str
+        How messages name the file (e.g. ``"--model 'm.toml'"``).
+
+    Returns
+    -------
+    Model
+        The validated model.
+
+    Raises
+    ------
+    ModelError
+        One line naming the file: missing, not a regular file, too large, not UTF-8, not TOML,
+        or an invalid model (the message names the field).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from multigap.model import dumps_model
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.toml"
+    >>> _ = p.write_text("\ufeff" + dumps_model(preset("A")), encoding="utf-8")
+    >>> read_model_file(p) == preset("A")
+    True
+    """
+    p = Path(path)
+    where = f"{label} {str(p)!r}"
+    try:
+        info = os.stat(p)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ModelError(f"{where}: cannot be read ({reason})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ModelError(f"{where}: cannot be read (is a folder, not a TOML model file)")
+    if not stat.S_ISREG(info.st_mode):
+        raise ModelError(f"{where}: cannot be read (not a regular file; a TOML model file is expected)")
+    if info.st_size > MAX_MODEL_FILE_BYTES:
+        raise ModelError(
+            f"{where}: {info.st_size} bytes, larger than the {MAX_MODEL_FILE_BYTES} bytes a model file "
+            "may have"
+        )
+    try:
+        with open(p, "rb") as fh:
+            raw = fh.read(MAX_MODEL_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ModelError(f"{where}: cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_MODEL_FILE_BYTES:
+        raise ModelError(f"{where}: larger than the {MAX_MODEL_FILE_BYTES} bytes a model file may have")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ModelError(f"{where}: is not UTF-8 text (a TOML model file is expected)") from None
+    try:
+        return loads_model(text)
+    except ModelError as exc:
+        raise ModelError(f"{where}: {exc}") from None
+    except RecursionError:
+        raise ModelError(f"{where}: TOML nested too deeply to read (a model file is a few tables)") from None
+
+
+def resolve_model(spec: str, g: float | None = None) -> Model:
+    """Turn a model spec (``--model``) into a :class:`~multigap.model.Model`.
+
+    Parameters
+    ----------
+    spec : str
+        A preset name (``"A"``, ``"B"``) or the path of a TOML model file (read with
+        :func:`read_model_file`).
+    g : float, optional
+        If given, the active band's intraband coupling g_aa (dimensionless) replaces the model's.
+
+    Returns
+    -------
+    Model
+        The model.
+
+    Raises
+    ------
+    ModelError
+        Unknown preset, unreadable file, or an invalid model (the message names the field).
+
+    Examples
+    --------
+    >>> resolve_model("B", g=0.4) == preset("B").with_g(0.4)
+    True
+    """
+    if spec in PRESETS:
+        model = preset(spec)
+    else:
+        path = Path(spec)
+        if not path.exists() and path.suffix.lower() != ".toml" and len(path.parts) == 1:
+            raise ModelError(
+                f"--model {spec!r}: neither a preset ({', '.join(PRESETS)}) nor an existing TOML file"
+            )
+        model = read_model_file(path, label="--model")
+    if g is not None:
+        model = model.with_g(g)
+    return model

@@ -340,7 +340,7 @@ def run_demo(
 def _resolve(spec: str | Model) -> Model:
     if isinstance(spec, Model):
         return spec
-    from .cli import resolve_model
+    from .presets import resolve_model
 
     return resolve_model(spec)
 
