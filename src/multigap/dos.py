@@ -1,4 +1,4 @@
-"""Density of states, electron density, Lifshitz points and Fermi surfaces (paper Fig. 3; SPEC §2).
+"""Density of states, electron density, Lifshitz points and Fermi surfaces (paper Fig. 3; docs/theory.md#dos).
 
 For the dispersion ε_n(k_x, q) = ħ²k_x²/(2m_x) + E_n(q) the partial density of states per spin
 and per unit area of the x–z plane, relative to N₀ = m_x/(2πħ²), is
@@ -462,7 +462,7 @@ def _integrals(bands: BandStructure, energy: NDArray, kind: str, method: str, n_
 def density_of_states(
     bands: BandStructure, energy: ArrayLike, *, method: str = "auto", n_nodes: int = _DEFAULT_NODES
 ) -> NDArray[np.float64]:
-    """Partial densities of states N_n(E)/N₀ per spin (dimensionless), SPEC §2, paper Fig. 3.
+    """Partial densities of states N_n(E)/N₀ per spin (dimensionless), docs/theory.md#dos, paper Fig. 3.
 
     N_n(E)/N₀ = (1/π) ∫_BZ dq / k_x(q), k_x(q) = √(2m_x(E − E_n(q)))/ħ over E_n(q) < E, with
     N₀ = m_x/(2πħ²) (:func:`dos_unit`); a free 2D band gives 1.  The total is the sum over the
@@ -545,7 +545,7 @@ def electron_density(
 
 
 def eta_to_mu(bands: BandStructure, active_band: int, eta: ArrayLike) -> float | NDArray[np.float64]:
-    """Chemical potential μ = E_L + η ΔE (meV) of the Lifshitz parameter η (SPEC §1).
+    """Chemical potential μ = E_L + η ΔE (meV) of the Lifshitz parameter η (docs/theory.md#eta).
 
     Parameters
     ----------

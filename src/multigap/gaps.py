@@ -1,4 +1,4 @@
-"""Self-consistent gaps Δ_n(q) jointly with the number equation (paper eqs. 6–7, SPEC §5).
+"""Self-consistent gaps Δ_n(q) jointly with the number equation (paper eqs. 6–7, docs/theory.md#gaps).
 
 Δ_n(q) = Σ_n' ∫ dq'/(2π) g_nn' Ĩ^{nn'}(q,q') F_n'(q'; μ, Δ, T) Δ_n'(q'),
 ρ = 2 Σ_n ∫ dq/(2π) ∫ dk_x/(2π) v²   (standard BCS form; mode ``density`` keeps ρ = ρ(μ₀, T = 0)).

@@ -1,4 +1,4 @@
-"""k_x-integrated pair susceptibilities and number-equation terms (SPEC §4–5; the hot path).
+"""k_x-integrated pair susceptibilities and number-equation terms (docs/theory.md#tc, #gaps; the hot path).
 
 For one subband state (n, q) with a = E_n(q) − μ, the free motion along x is integrated
 analytically in the variable s = ħk_x/√(2m_x) (ξ = a + s², s ≥ 0), which leaves smooth
@@ -275,7 +275,7 @@ def occupation(
     """Electrons (both spins) per unit length of q in state (n, q): 2∫dk_x/(2π) v², in 1/nm.
 
     v² = ½(1 − ξ/E tanh(E/2k_BT)) inside the pairing shell |ξ| < ω (E = √(ξ² + Δ²)), the
-    Fermi function outside (SPEC §5, standard BCS form).  With Δ = 0 and T = 0 this is
+    Fermi function outside (docs/theory.md#gaps, standard BCS form).  With Δ = 0 and T = 0 this is
     2k_F/π.  Parameters as in :func:`gap_kernel`.
     """
     a, delta = _as_state_arrays(a, delta)

@@ -109,7 +109,7 @@ class Superlattice:
         The layers of one period, in order of increasing z (at least one).
     mass_x : float, optional
         Effective mass for the free motion along x, in m_e (> 0).  Default: the mass of the
-        well, i.e. of the layer with the lowest potential (SPEC §1: m_x = m_w).
+        well, i.e. of the layer with the lowest potential (docs/theory.md#bands: m_x = m_w).
     """
 
     layers: tuple[Layer, ...]
@@ -264,7 +264,7 @@ class Pairing:
         intraband : sequence of float
             g_nn for n = 1, 2, ...
         interband : float
-            g_nn' for every n != n' (default 0.02, SPEC §3).
+            g_nn' for every n != n' (default 0.02, docs/theory.md#couplings).
         omega0 : float
             Bare phonon energy, meV.
         softening : bool

@@ -1,6 +1,6 @@
 """Derived quantities: Fermi-surface-averaged gaps, gap ratios, Δ₃/Δ₂ and the isotope coefficient.
 
-* Band gap Δ_n (SPEC §5): the Fermi-surface average of Δ_n(q) with weight 1/k_x(q) (the DOS at
+* Band gap Δ_n (docs/theory.md#ratios): the Fermi-surface average of Δ_n(q) with weight 1/k_x(q) (the DOS at
   μ), over the occupied q of band n; where band n has no Fermi surface, Δ_n at its band minimum.
 * Gap ratios 2Δ_n/(k_B Tc).
 * Isotope coefficient α = −d ln Tc/d ln M = ½ ∂ln Tc/∂ln ω₀ at fixed g and η (ω₀ ∝ M^(−1/2)).
@@ -84,7 +84,7 @@ def _fermi_sea_nodes(problem: PairingProblem, band: int, mu: float) -> tuple[NDA
 
 
 def band_gaps(problem: PairingProblem, result: GapResult) -> BandGaps:
-    """Fermi-surface-averaged gaps (SPEC §5) of a gap solution, meV."""
+    """Fermi-surface-averaged gaps (docs/theory.md#ratios) of a gap solution, meV."""
     n_b = problem.bands.n_bands
     mean, lo, hi, has = np.zeros(n_b), np.zeros(n_b), np.zeros(n_b), np.zeros(n_b, bool)
     for n in range(n_b):
@@ -110,7 +110,7 @@ class GapSummary:
     Attributes
     ----------
     tc : float
-        Critical temperature, K (fixed μ = μ₀, SPEC §4 default).
+        Critical temperature, K (fixed μ = μ₀, docs/theory.md#ratios).
     gaps : BandGaps
         Per-band gaps, meV.
     ratios : ndarray

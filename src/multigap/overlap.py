@@ -1,4 +1,6 @@
-"""Pair-overlap (exchange) integrals Ĩ^{nn'}(q, q') of the pairing interaction (paper eq. 5; SPEC §3).
+"""Pair-overlap (exchange) integrals Ĩ^{nn'}(q, q') of the pairing interaction (paper eq. 5).
+
+The physics and its normalisation: docs/theory.md#overlap.
 
 Ĩ^{nn'}(q, q') = (1/d) ∫_cell |ψ_nq(z)|² |ψ_n'q'(z)|² dz  (dimensionless; 1 for V → 0)
 
@@ -98,8 +100,10 @@ def compress_factors(x: ArrayLike, rtol: float = 1e-12) -> NDArray[np.float64]:
     The factors of all bands and q points are stacked into one matrix X (rows: every (n, q),
     columns: the z nodes r), so that the whole overlap matrix is Ĩ = X Xᵀ.  With the thin SVD
     X = U S Vᵀ, the singular values s_1 ≥ s_2 ≥ … above ``rtol · s_1`` are kept (k of them) and
-    Y = X V_k = U_k S_k.  The Tc solver uses Y to shrink its eigenproblem from the z-node rank R
-    to k.
+    Y = X V_k = U_k S_k.  A tool for analysing the factors; the solvers do not call it (a
+    model's bands reach them through :class:`~multigap.tabulated.TabulatedBands`, which
+    compresses the factors once per model with its own SVD, and the gap solver compresses
+    them again on its own q nodes).
 
     Error bound (exact, not asymptotic): Ĩ − Y Yᵀ = X (1 − V_k V_kᵀ) Xᵀ is positive semi-definite
     with spectral norm s_{k+1}² ≤ rtol² s_1² = rtol² ‖Ĩ‖₂; every entry obeys

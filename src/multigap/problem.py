@@ -105,7 +105,7 @@ def density_on_states(
     kt: float,
     deltas: list[NDArray[np.float64]] | None = None,
 ) -> float:
-    """Electron density (both spins) in 1/nm² on the given states (SPEC §5, standard BCS form).
+    """Electron density (both spins) in 1/nm² on the given states (docs/theory.md#gaps, standard BCS form).
 
     Parameters
     ----------

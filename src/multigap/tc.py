@@ -1,4 +1,4 @@
-"""Critical temperature from the linearised multi-band gap equation (paper eq. 8, SPEC §4).
+"""Critical temperature from the linearised multi-band gap equation (paper eq. 8, docs/theory.md#tc).
 
 Δ_n(q) = Σ_n' ∫ dq'/(2π) g_nn' Ĩ^{nn'}(q,q') K_n'(q'; μ, T) Δ_n'(q').
 
@@ -402,7 +402,7 @@ def critical_temperature(
     omega0: float | None = None,
     n_nodes: int | None = None,
 ) -> TcResult:
-    """Critical temperature of ``model`` at Lifshitz parameter η (SPEC §4).
+    """Critical temperature of ``model`` at Lifshitz parameter η (docs/theory.md#tc).
 
     Parameters
     ----------
