@@ -41,6 +41,9 @@ __all__ = [
 
 _XATOL = 1e-11  # meV, absolute tolerance on energies
 _COMPLEX_STEP = 1e-20  # meV, complex-step derivative
+# ulp of rounding error per layer in D(E): 2 from each 2×2 product step (Higham's bound γ_2 per
+# step), up to 4 from the layer entries (sqrt, cos/cosh, sinc/sinh, the mass factors), 2 spare
+_ROUNDING_PER_LAYER = 8
 
 
 def _wrap(angle: NDArray) -> NDArray:
@@ -134,8 +137,12 @@ class KronigPenneyBands:
     (e.g. the bonding/antibonding pairs of a double-well stack).  Between μ_{n−1} and μ_n, D(E)
     changes sign exactly once, at the band centre; between two centres the extremum of D (the
     root of D', by complex-step differentiation) is a gap if |D| > 1 there, and the two roots of
-    |D| = 1 on either side are the edges.  A gap narrower than the location accuracy of that
-    extremum (~1e-7 meV) is reported as closed.  A band narrower than double precision resolves
+    |D| = 1 on either side are the edges.  A gap whose excess |D| − 1 at the extremum is within
+    the rounding error δ of D (an a-priori bound from the layer matrices, ~4e-15 for a free gas,
+    ~1e-13 for the paper's models) is reported as closed, both edges at the extremum: a gap
+    narrower than 2√(δ/a) (a = |D''|/2 there; ~1e-4 meV for those models) cannot be located in
+    double precision, and this way the verdict does not depend on how the CPU's libm rounds a
+    cosine.  Edges are located to ~1e-11 meV.  A band narrower than double precision resolves
     (very thick or high barriers) raises :class:`~multigap.errors.BandStructureError`.
 
     Bloch functions are evaluated in closed form layer by layer (no grid); z integrals use
@@ -204,6 +211,22 @@ class KronigPenneyBands:
     def half_trace(self, energy: ArrayLike) -> NDArray[np.float64]:
         """D(E) = ½ Tr M(E) (dimensionless); the Bloch condition is cos(q d) = D(E)."""
         return self._half_trace_c(np.asarray(energy, dtype=float)).real
+
+    def _half_trace_error(self, energy: float) -> float:
+        """Bound on the rounding error of D(E) = ½ Tr M(E) at one real energy (dimensionless).
+
+        The standard forward bound for a product of 2×2 matrices (Higham, *Accuracy and Stability
+        of Numerical Algorithms*, §3.5): |fl(M) − M| ≤ γ |L_N|···|L_1| entrywise, with the layer
+        entries themselves (cos, sin/k, cosh, sinh/k) correct to a few ulp on any conforming libm.
+        ``_ROUNDING_PER_LAYER`` ulp per layer covers both; ½ Tr of the product of the absolute
+        layer matrices sets the scale (~1 for oscillatory layers, cosh κW under barriers).
+        """
+        a, b, c, d = (np.abs(x) for x in self._layer_matrices(np.asarray(energy, dtype=complex)))
+        p = np.eye(2)
+        for j in range(len(self._t)):
+            p = np.array([[a[j], b[j]], [c[j], d[j]]]) @ p
+        scale = 0.5 * float(p[0, 0] + p[1, 1])
+        return _ROUNDING_PER_LAYER * len(self._t) * float(np.finfo(float).eps) * scale
 
     def half_trace_derivative(self, energy: ArrayLike) -> NDArray[np.float64]:
         """dD/dE in 1/meV, exact to rounding (complex-step differentiation)."""
@@ -317,6 +340,10 @@ class KronigPenneyBands:
             # D' has exactly one zero between two band centres: the extremum of D in the gap
             e_star = self._root(lambda e: float(dprime(e)), c[j], c[j + 1], j + 1)
             excess = sigma * float(self.half_trace(e_star)) - 1.0
+            # |D| - 1 within the rounding error of D is no gap: on either side of the extremum
+            # the sign of |D| - 1 would then be decided by how the CPU's libm rounds a cosine
+            if excess <= self._half_trace_error(e_star):
+                excess = 0.0
 
             def f(e: float, s: float = sigma) -> float:
                 return s * float(self.half_trace(e)) - 1.0
