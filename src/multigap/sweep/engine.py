@@ -1,0 +1,432 @@
+"""The sweep engine: a chunked, resumable, executor-agnostic run over a flat list of points.
+
+Maps, cuts and paths all reduce to the same thing: a flat list of points (η, g[, ω₀]) with a
+*row* label each, solved by :func:`multigap.sweep.points.solve_point` in fixed-size chunks.
+
+* Chunk k holds points ``k*chunk_size … (k+1)*chunk_size - 1`` of the list, solved in order.
+* Inside a chunk the Tc search of a point starts from the Tc of the previous point of the same
+  row (a warm start); across chunks and rows nothing is shared.  The start of every point is
+  stored (``start_guess``), so the numbers are identical whatever the executor and the number
+  of workers, and any point can be recomputed alone from the stored file.
+* With a parts folder (``out`` given), each finished chunk is written at once, self-identifying
+  and checksummed (:mod:`multigap.sweep.store`); running the same computation again loads the
+  chunks that verify and computes only the others.
+
+The engine never looks at the theory: it ships :class:`~multigap.sweep.points.PointSettings`
+to the workers and stores whatever :func:`~multigap.sweep.points.schema` says.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from numpy.typing import NDArray
+
+from .. import __version__
+from ..errors import InputError
+from ..io import read_dataset, write_dataset
+from ..model import dumps_model
+from ..problem import MU_MODES
+from ..status import Status
+from ..theories import theory_attrs
+from .assemble import MANIFEST_ATTR, MANIFEST_FORMAT, SweepRun
+from .executors import EXECUTORS, n_workers, resolve_executor
+from .points import QUANTITIES, PointSettings, schema, solve_point
+from .store import ChunkStore, manifest_differences, parts_folder
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "DEFAULT_RTOL",
+    "Chunk",
+    "EngineResult",
+    "base_manifest",
+    "execute",
+    "run_engine",
+    "solve_chunk",
+]
+
+#: Points per chunk when ``chunk_size`` is not given (≈ 0.5–1.5 s of Tc work per chunk).
+DEFAULT_CHUNK_SIZE = 40
+
+#: Default relative tolerance of every Tc of a sweep.
+DEFAULT_RTOL = 1e-10
+
+#: Largest accepted relative tolerance (a looser one is not a Tc).
+MAX_RTOL = 1e-2
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The work of one chunk: points ``start … stop - 1`` of the flat list."""
+
+    index: int
+    settings: PointSettings
+    warm_start: bool
+    eta: NDArray[np.float64]
+    g: NDArray[np.float64]
+    omega0: NDArray[np.float64] | None
+    row: NDArray[np.int64]  # warm starts never cross rows
+
+
+def solve_chunk(chunk: Chunk) -> dict[str, NDArray]:
+    """Solve the points of one chunk in order (module level: it runs in worker processes)."""
+    settings = chunk.settings
+    variables = schema(settings)
+    n = chunk.eta.size
+    out = {var.name: var.empty(n, settings.n_bands) for var in variables}
+    previous: float | None = None
+    for i in range(n):
+        if i > 0 and chunk.row[i] != chunk.row[i - 1]:
+            previous = None
+        guess = previous if chunk.warm_start else None
+        w0 = None if chunk.omega0 is None else float(chunk.omega0[i])
+        values = solve_point(settings, float(chunk.eta[i]), float(chunk.g[i]), w0, guess)
+        for name, value in values.items():
+            out[name][i] = value
+        ok = values["status"] == Status.CONVERGED.code and values.get("tc_mf", values["tc"]) > 0
+        previous = float(values.get("tc_mf", values["tc"])) if ok else None
+    for var in variables:
+        if var.dtype == "U":
+            out[var.name] = out[var.name].astype(str)
+    return out
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """Arrays over the flat point list and how they were obtained."""
+
+    arrays: dict[str, NDArray]
+    n_chunks: int
+    computed: int
+    reused: int
+    rejected: int
+    executor: str
+
+
+def check_options(
+    *,
+    mu_mode: str,
+    rtol: float,
+    chunk_size: int | None,
+    quantities: Sequence[str],
+    executor: str | None,
+    scheduler: Any,
+    workers: int | None,
+) -> tuple[str, int, tuple[str, ...]]:
+    """Validate the options shared by every runner; returns (executor, chunk_size, quantities)."""
+    if mu_mode not in MU_MODES:
+        raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
+    if isinstance(rtol, bool) or not (isinstance(rtol, float | int) and 0 < rtol < MAX_RTOL):
+        raise InputError(f"rtol = {rtol!r}: must be a number in (0, {MAX_RTOL:g})")
+    name = resolve_executor(executor, scheduler)
+    if name != "serial":
+        n_workers(workers)  # validate early
+    size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
+    if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
+        raise InputError(f"chunk_size = {chunk_size!r}: must be a positive integer (points per chunk)")
+    if isinstance(quantities, str):
+        quantities = (quantities,)
+    unknown = [q for q in quantities if q not in QUANTITIES]
+    if unknown:
+        raise InputError(f"quantities = {list(quantities)!r}: each must be one of {', '.join(QUANTITIES)}")
+    ordered = tuple(q for q in QUANTITIES if q in quantities or q == "tc")
+    return name, int(size), ordered
+
+
+def check_theory(settings: PointSettings) -> None:
+    """Refuse what the theory cannot do before any point runs."""
+    theory, bound = settings.theory, settings.bound
+    if "gaps" in settings.quantities and not theory.has_gaps:
+        raise InputError(f"quantities: theory {theory.name!r} does not compute gaps; drop 'gaps'")
+    if bound is not None:
+        bound.check(theory)
+
+
+def _chunks(
+    settings: PointSettings,
+    eta: NDArray,
+    g: NDArray,
+    omega0: NDArray | None,
+    row: NDArray,
+    bounds: list[tuple[int, int]],
+    todo: list[int],
+    warm_start: bool,
+) -> list[Chunk]:
+    return [
+        Chunk(
+            index=k,
+            settings=settings,
+            warm_start=warm_start,
+            eta=eta[bounds[k][0] : bounds[k][1]],
+            g=g[bounds[k][0] : bounds[k][1]],
+            omega0=None if omega0 is None else omega0[bounds[k][0] : bounds[k][1]],
+            row=row[bounds[k][0] : bounds[k][1]],
+        )
+        for k in todo
+    ]
+
+
+def run_engine(
+    settings: PointSettings,
+    eta: NDArray,
+    g: NDArray,
+    omega0: NDArray | None,
+    row: NDArray,
+    *,
+    manifest: dict[str, Any],
+    parts: Path | None,
+    overwrite: bool,
+    chunk_size: int,
+    warm_start: bool,
+    executor: str,
+    workers: int | None,
+    scheduler: Any,
+    progress: bool,
+    desc: str,
+) -> EngineResult:
+    """Solve every point of a flat list, chunk by chunk, reusing verified chunks under ``parts``.
+
+    Parameters
+    ----------
+    settings : PointSettings
+        What every point computes.
+    eta, g : ndarray
+        η and g of each point (1-D, equal length).
+    omega0 : ndarray or None
+        ω₀ of each point (meV), or None for the model's.
+    row : ndarray of int
+        Row label of each point; warm starts run only between consecutive points of one row.
+    manifest : dict
+        The computation's identity (written to the parts folder and into every chunk).
+    parts : Path or None
+        Parts folder for resuming; None: nothing is written.
+    overwrite, chunk_size, warm_start, executor, workers, scheduler, progress
+        As for :func:`multigap.sweep.run_map`.
+    desc : str
+        Label of the progress bar.
+
+    Returns
+    -------
+    EngineResult
+        Arrays over the flat list (one per variable of :func:`~multigap.sweep.points.schema`).
+    """
+    n_points = eta.size
+    n_chunks = max(1, math.ceil(n_points / chunk_size))
+    bounds = [(k * chunk_size, min((k + 1) * chunk_size, n_points)) for k in range(n_chunks)]
+    results: dict[int, dict[str, NDArray]] = {}
+    with contextlib.ExitStack() as stack:
+        store = (
+            None if parts is None else stack.enter_context(ChunkStore(parts, manifest, overwrite=overwrite))
+        )
+        if store is not None:
+            for k, b in enumerate(bounds):
+                loaded = store.load(k, b)
+                if loaded is not None:
+                    results[k] = loaded
+        reused = len(results)
+        todo = [k for k in range(n_chunks) if k not in results]
+        tasks = _chunks(settings, eta, g, omega0, row, bounds, todo, warm_start)
+        from tqdm.auto import tqdm
+
+        bar = stack.enter_context(
+            tqdm(total=n_chunks, initial=reused, unit="chunk", desc=desc, disable=not progress)
+        )
+        failed = 0
+        stream = EXECUTORS[executor](solve_chunk, tasks, workers=workers, scheduler=scheduler)
+        with contextlib.closing(stream):
+            for position, arrays in stream:
+                k = todo[position]
+                if store is not None:
+                    store.save(k, bounds[k], arrays)
+                results[k] = arrays
+                failed += int(np.count_nonzero(arrays["status"] == Status.FAILED.code))
+                bar.update(1)
+                if failed:
+                    bar.set_postfix(failed=failed)
+        rejected = 0 if store is None else store.rejected
+    names = [var.name for var in schema(settings)]
+    flat = {name: np.concatenate([results[k][name] for k in range(n_chunks)]) for name in names}
+    return EngineResult(flat, n_chunks, len(todo), reused, rejected, executor)
+
+
+def base_manifest(settings: PointSettings, *, kind: str, chunk_size: int, warm_start: bool) -> dict[str, Any]:
+    """The part of a computation's identity common to maps, cuts and paths (JSON-ready).
+
+    Everything that determines the numbers and nothing that does not: the resolved model, the
+    theory and bound with their options, the quantities, μ modes, tolerance, chunking and the
+    package version.  Runners add their points.
+    """
+    return {
+        "format": MANIFEST_FORMAT,
+        "kind": kind,
+        "multigap_version": __version__,
+        "model_toml": dumps_model(settings.model),
+        **theory_attrs(settings.theory, settings.bound),
+        "quantities": list(settings.quantities),
+        "mu_mode": settings.mu_mode,
+        "gap_mu_mode": settings.gap_mu_mode,
+        "rtol": float(settings.rtol),
+        "chunk_size": int(chunk_size),
+        "warm_start": bool(warm_start),
+    }
+
+
+def _json_roundtrip(obj: Any) -> Any:
+    return json.loads(json.dumps(obj, sort_keys=True))
+
+
+def _complete_out(path: Path, manifest: dict[str, Any], overwrite: bool) -> xr.Dataset | None:
+    """The dataset at ``path`` if it is this computation, finished; else None (or refuse)."""
+    old_ds: xr.Dataset | None = None
+    old_manifest = None
+    with contextlib.suppress(InputError, ValueError, OSError):
+        old_ds = read_dataset(path)
+        old_manifest = json.loads(str(old_ds.attrs.get(MANIFEST_ATTR, "null")))
+    diff = manifest_differences(old_manifest, manifest)
+    if not diff and old_ds is not None:
+        return old_ds
+    if not overwrite:
+        raise InputError(
+            f"out = {str(path)!r}: exists and holds a different result (differs in: {', '.join(diff)}); "
+            "pass overwrite=True to replace it, or choose another out"
+        )
+    path.unlink()
+    return None
+
+
+def _write_final(ds: xr.Dataset, path: Path) -> None:
+    """Write the finished dataset atomically (temporary name in the same folder, then rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.nc")
+    try:
+        write_dataset(ds, tmp)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def execute(
+    settings: PointSettings,
+    eta: NDArray,
+    g: NDArray,
+    omega0: NDArray | None,
+    row: NDArray,
+    *,
+    manifest: dict[str, Any],
+    build: Callable[[EngineResult], xr.Dataset],
+    out: str | Path | None,
+    overwrite: bool,
+    chunk_size: int,
+    warm_start: bool,
+    executor: str,
+    workers: int | None,
+    scheduler: Any,
+    progress: bool,
+    desc: str,
+) -> SweepRun:
+    """Run a sweep end to end: reuse a finished ``out``, resume from its parts, write it.
+
+    ``build`` turns the engine's flat arrays into the labelled Dataset.  Parameters as for
+    :func:`run_engine`; ``out`` is the NetCDF4 file (its parts folder is ``<out>.parts``).
+    """
+    t0 = time.perf_counter()
+    check_theory(settings)
+    manifest = _json_roundtrip(manifest)
+    path = None if out is None else Path(out).expanduser()
+    parts = None if path is None else parts_folder(path)
+    if path is not None and path.is_dir():
+        raise InputError(f"out = {str(path)!r}: is a folder; give a file name such as map.nc")
+    if path is not None and parts is not None and path.exists():
+        done = _complete_out(path, manifest, overwrite)
+        if done is not None:
+            n_chunks = int(done.attrs.get("n_chunks", 1))
+            if parts.is_dir():  # left by a run killed between writing out and cleaning up
+                with contextlib.suppress(InputError), ChunkStore(parts, manifest):
+                    shutil.rmtree(parts, ignore_errors=True)
+            n_failed = int(done.attrs.get("n_failed", 0))
+            return SweepRun(done, path, n_chunks, 0, n_chunks, n_failed, time.perf_counter() - t0, executor)
+    if path is not None:
+        for f in path.parent.glob(f".{path.name}.*.tmp.nc"):  # a final write that was killed
+            f.unlink()
+    result = run_engine(
+        settings, eta, g, omega0, row, manifest=manifest, parts=parts, overwrite=overwrite,
+        chunk_size=chunk_size, warm_start=warm_start, executor=executor, workers=workers,
+        scheduler=scheduler, progress=progress, desc=desc,
+    )  # fmt: skip
+    ds = build(result)
+    if path is not None:
+        _write_final(ds, path)
+    if parts is not None:
+        shutil.rmtree(parts, ignore_errors=True)
+    return SweepRun(
+        ds, path, result.n_chunks, result.computed, result.reused, int(ds.attrs["n_failed"]),
+        time.perf_counter() - t0, result.executor, result.rejected,
+    )  # fmt: skip
+
+
+def make_settings(
+    model: Any,
+    *,
+    theory: Any,
+    theory_options: dict[str, Any] | None,
+    bound: Any,
+    bound_options: dict[str, Any] | None,
+    quantities: tuple[str, ...],
+    mu_mode: str,
+    gap_mu_mode: str,
+    rtol: float,
+) -> PointSettings:
+    """Resolve the theory and bound by name (with options) and the band structure, once."""
+    from ..model import Model
+    from ..problem import cached_bands
+    from ..theories import get_bound, get_theory
+
+    if not isinstance(model, Model):
+        raise InputError(f"model = {model!r}: must be a multigap Model (e.g. multigap.preset('A'))")
+    if gap_mu_mode not in MU_MODES:
+        raise InputError(f"mu_mode = {gap_mu_mode!r}: must be one of {', '.join(MU_MODES)}")
+    return PointSettings(
+        model=model,
+        bands=cached_bands(model),
+        theory=get_theory(theory, **(theory_options or {})),
+        bound=get_bound(bound, **(bound_options or {})),
+        quantities=quantities,
+        mu_mode=mu_mode,
+        gap_mu_mode=gap_mu_mode,
+        rtol=float(rtol),
+    )
+
+
+def grid(name: str, values: Any, *, distinct: bool = True) -> NDArray[np.float64]:
+    """A non-empty, finite 1-D float array (distinct values for grid axes)."""
+    try:
+        arr = np.atleast_1d(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):
+        raise InputError(f"{name} = {values!r}: must be a non-empty 1-D sequence of numbers") from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise InputError(f"{name} = {values!r}: must be a non-empty 1-D sequence of numbers")
+    if not np.all(np.isfinite(arr)):
+        raise InputError(f"{name}: contains non-finite values ({arr[~np.isfinite(arr)][:3].tolist()})")
+    if distinct and np.unique(arr).size != arr.size:
+        raise InputError(f"{name}: contains repeated values; every grid value must be distinct")
+    return arr
+
+
+def describe(arr: NDArray | None) -> str:
+    """A short description of an array for recorded commands."""
+    if arr is None:
+        return "None"
+    if arr.size == 1:
+        return f"[{arr[0]!r}]"
+    return f"<{arr.size} values in [{arr.min():g}, {arr.max():g}]>"
