@@ -288,3 +288,35 @@ def test_every_quoted_page_exists_and_the_helpers_reject_a_missing_quote() -> No
     with pytest.raises(AssertionError, match="no table row"):
         table_row("docs/theory.md", "no such row")
     assert math.isfinite(value("−0.29"))
+
+
+# ------------------------------------------------------------------------------ theory.md anchors
+#: Files whose citations of the physics H5 moved from the absent SPEC.md to docs/theory.md.
+_THEORY_CITERS = [
+    *(f"src/multigap/{m}.py" for m in ("model", "dos", "overlap", "kernels", "problem", "tc", "gaps")),
+    *(
+        f"src/multigap/{m}.py"
+        for m in ("observables", "states", "quadrature", "tabulated", "constants", "analytic")
+    ),
+    *(f"docs/{d}.md" for d in ("theory", "conventions", "concepts", "solvers", "index", "performance")),
+    "README.md",
+]
+
+
+def test_theory_anchors_cited_anywhere_exist() -> None:
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', page("docs/theory.md")))
+    assert {"units", "bands", "eta", "dos", "overlap", "tc", "gaps", "ratios", "isotope"} <= anchors
+    files = [*ROOT.glob("src/multigap/**/*.py"), *ROOT.glob("docs/**/*.md"), *ROOT.glob("tests/*.py")]
+    cited = {
+        (str(f.relative_to(ROOT)), a)
+        for f in [*files, ROOT / "README.md"]
+        for a in re.findall(r"theory\.md#([A-Za-z0-9_-]+)", f.read_text(encoding="utf-8"))
+    }
+    assert cited, "nothing cites docs/theory.md#…"
+    missing = sorted(c for c in cited if c[1] not in anchors)
+    assert not missing, f"citations of theory.md anchors that do not exist: {missing}"
+
+
+@pytest.mark.parametrize("name", _THEORY_CITERS)
+def test_no_citation_of_the_absent_spec(name: str) -> None:
+    assert not re.search(r"SPEC(\.md| §)", page(name)), f"{name} cites SPEC, which is not in the repository"
