@@ -288,7 +288,7 @@ OPTION_ROWS = [
     Row("omega0-negative", ("tc", "--eta", "1", "--omega0", "-5"), ("--omega0", "-5", "> 0")),
     Row("omega0-zero", ("isotope", "--eta", "1", "--omega0", "0"), ("--omega0", "0", "> 0")),
     Row("interband-nan", ("tc", "--eta", "1", "--interband", "nan"), ("--interband", "nan", "finite")),
-    Row("nodes-too-coarse", ("tc", "--eta", "1", "--nodes", "2"), ("--nodes", "2", ">=4")),
+    Row("nodes-too-coarse", ("tc", "--eta", "1", "--nodes", "2"), ("--nodes", "2", "4<=x")),
     Row(
         "temperature-negative", ("gaps", "--eta", "1", "--temperature", "-1"), ("--temperature", "-1", ">= 0")
     ),
@@ -296,7 +296,7 @@ OPTION_ROWS = [
         "temperature-nan", ("gaps", "--eta", "1", "--temperature", "nan"), ("--temperature", "nan", "finite")
     ),
     Row("mu-mode-unknown", ("tc", "--eta", "1", "--mu-mode", "grand"), ("--mu-mode", "'grand'", "one of")),
-    Row("n-q-too-small", ("bands", "--n-q", "1"), ("--n-q", "1", ">=2")),
+    Row("n-q-too-small", ("bands", "--n-q", "1"), ("--n-q", "1", "2<=x")),
     Row("dos-eta-range-reversed", ("dos", "--eta-min", "2", "--eta-max", "-1"), ("--eta-min", "2", "<")),
     Row("dos-eta-range-empty", ("dos", "--eta-min", "1", "--eta-max", "1"), ("--eta-min", "1", "<")),
     Row(

@@ -364,7 +364,7 @@ def test_isotope_json_equals_the_library(runner, tmp_path):
         (["gaps", "--eta", "1", "--mu-mode", "bogus"], ["'--mu-mode'", "'bogus'"]),
         (["gaps", "--eta", "1", "--temperature", "-1"], ["'--temperature'", "-1", ">= 0"]),
         (["tc", "--eta", "1", "--omega0", "-5"], ["--omega0 -5", "> 0"]),
-        (["tc", "--eta", "1", "--nodes", "2"], ["'--nodes'", "2", ">=4"]),
+        (["tc", "--eta", "1", "--nodes", "2"], ["'--nodes'", "2", "4<=x"]),
         (["isotope", "--eta", "1", "--method", "guess"], ["'--method'", "'guess'"]),
     ],
 )

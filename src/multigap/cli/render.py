@@ -1,0 +1,192 @@
+"""Output of the commands: JSON, text, and the files they write.
+
+* :func:`check_outputs` — before any work: an output may not be an input of the command, and an
+  existing output needs ``--overwrite``;
+* :func:`write_atomic` — the one writer of output files: to a temporary file next to the
+  target, then renamed over it, so an interrupted or failed write (a full disk) never leaves a
+  half-written file under the target's name;
+* :func:`save_figure_quietly` — a figure through :func:`write_atomic`, matplotlib's warnings
+  kept off stderr;
+* :func:`emit` — write ``--out``/``--plot`` and print JSON (``--json``) or text;
+* :func:`json_ready` — numpy values and NaN (JSON null) into plain JSON data.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+import numpy as np
+
+from .. import __version__
+from ..errors import InputError
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from matplotlib.figure import Figure
+
+    from ..model import Model
+
+__all__ = [
+    "check_outputs",
+    "emit",
+    "json_ready",
+    "model_payload",
+    "save_figure_quietly",
+    "write_atomic",
+]
+
+
+def json_ready(value: Any) -> Any:
+    """Convert numpy scalars/arrays (and NaN, which JSON lacks, to null) into plain JSON data.
+
+    Examples
+    --------
+    >>> json_ready({"a": np.float64("nan"), "b": np.arange(2)})
+    {'a': None, 'b': [0, 1]}
+    """
+    if isinstance(value, Mapping):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, (np.ndarray, list, tuple)):
+        return [json_ready(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value)]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def model_payload(model: Model) -> dict[str, Any]:
+    """The JSON keys every model-based command prints: model name, the model, the version."""
+    from ..model import model_to_dict
+
+    return {"model_name": model.name, "model": model_to_dict(model), "multigap_version": __version__}
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except (OSError, ValueError):
+        return False
+
+
+def check_outputs(
+    outputs: Mapping[str, Path | None],
+    *,
+    inputs: Iterable[str | Path] = (),
+    overwrite: bool = False,
+) -> None:
+    """Refuse, before any work, outputs that would destroy something.
+
+    Parameters
+    ----------
+    outputs : mapping
+        Option name (``"--out"``) -> path or None (not given).
+    inputs : iterable of str or Path
+        The command's input files (``--model`` when it is a file, the files ``plot`` reads);
+        names that are not files (presets) are ignored.
+    overwrite : bool
+        Whether an existing output may be replaced (``--overwrite``).
+
+    Raises
+    ------
+    InputError
+        An output is an input file, two outputs are the same file, or an output exists without
+        ``overwrite``; the message names the option.
+    """
+    in_files = [Path(p) for p in inputs if Path(p).is_file()]
+    given = [(name, Path(path)) for name, path in outputs.items() if path is not None]
+    for i, (name, path) in enumerate(given):
+        for source in in_files:
+            if _same_file(path, source):
+                raise InputError(f"{name} {str(path)!r}: is an input of this command; give another file name")
+        for other, path2 in given[:i]:
+            if _same_file(path, path2):
+                raise InputError(f"{name} {str(path)!r}: is also the {other} file; give two file names")
+        if path.exists() and not overwrite:
+            raise InputError(f"{name} {str(path)!r}: exists; pass --overwrite to replace it")
+
+
+def write_atomic(path: Path, write: Callable[[Path], object], *, option: str = "output") -> Path:
+    """Write a file through ``write(temporary_path)``, then rename it to ``path``.
+
+    The temporary file lies next to ``path`` (same suffix, so writers that go by the suffix
+    work) and is removed if ``write`` fails; parent folders are created.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be written (full disk, no permission); the message names ``option``.
+    """
+    target = Path(path)
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.part{target.suffix}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise InputError(f"{option} {str(target)!r}: cannot be written ({exc.strerror or exc})") from None
+    except InputError as exc:  # a writer's own message (e.g. write_dataset): say which option
+        raise InputError(f"{option} {str(target)!r}: {exc}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink(missing_ok=True)
+    return target
+
+
+def save_figure_quietly(make: Callable[[], Figure], path: Path, *, option: str = "--plot") -> Path:
+    """Draw a figure and write it with :func:`write_atomic`; matplotlib warnings are not shown.
+
+    The format is the suffix of ``path`` (one of :data:`~multigap.cli.options.FIGURE_SUFFIXES`).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fig = make()
+        FigureCanvasAgg(fig)
+        return write_atomic(
+            path, lambda tmp: fig.savefig(tmp, dpi=150, format=path.suffix.lstrip(".").lower()), option=option
+        )
+
+
+def emit(
+    ds: xr.Dataset,
+    payload: Mapping[str, Any],
+    *,
+    as_json: bool,
+    out: Path | None,
+    plot: Path | None,
+    figure: Callable[[], Figure] | None,
+    text: Callable[[], str],
+) -> None:
+    """Write ``--out``/``--plot`` files, then print JSON (``payload`` + ``files``) or ``text()``.
+
+    Check the outputs with :func:`check_outputs` before computing ``ds``.
+    """
+    from ..io import write_dataset
+
+    files: dict[str, str] = {}
+    if out is not None:
+        files["netcdf"] = str(write_atomic(out, lambda tmp: write_dataset(ds, tmp), option="--out"))
+    if plot is not None and figure is not None:
+        files["plot"] = str(save_figure_quietly(figure, plot))
+    if as_json:
+        click.echo(json.dumps(json_ready({**payload, "files": files})))
+        return
+    click.echo(text())
+    for path in files.values():
+        click.echo(f"wrote {path}")
