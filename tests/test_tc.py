@@ -17,6 +17,14 @@ from multigap.errors import InputError
 from multigap.model import Superlattice
 from multigap.problem import PairingProblem, pairing_problem
 from multigap.tc import leading_eigenvalue, solve_tc, tc_slopes
+from tolerances import (
+    DENSITY_RTOL,
+    ISOTOPE_ATOL,
+    MU_FIXED_ATOL,
+    TC_ANALYTIC_RTOL,
+    TC_REFERENCE_RTOL,
+    TC_SOLVE_RTOL,
+)
 
 OMEGA = 50.0
 FREE = ParabolicBands([0.0], period=0.05)  # zone edge at 15 eV: an "infinite" free 2D band
@@ -30,21 +38,21 @@ def one_band(g, mu, bands=FREE, omega=OMEGA):
 def test_free_band_tc_solves_the_bcs_integral(g):
     result = solve_tc(one_band(g, 1000.0))
     assert result.status == "converged" and result.converged
-    assert result.tc == pytest.approx(bcs_tc(g, OMEGA, OMEGA), rel=1e-6)
-    assert result.eigenvalue == pytest.approx(1.0, abs=1e-6)
+    assert result.tc == pytest.approx(bcs_tc(g, OMEGA, OMEGA), rel=TC_ANALYTIC_RTOL)
+    assert result.eigenvalue == pytest.approx(1.0, abs=TC_ANALYTIC_RTOL)
 
 
 def test_free_band_weak_coupling_formula():
     g = 0.12
     tc = solve_tc(one_band(g, 1000.0)).tc
-    assert KB * tc == pytest.approx(BCS_TC_PREFACTOR * OMEGA * math.exp(-1 / g), rel=1e-6)
+    assert KB * tc == pytest.approx(BCS_TC_PREFACTOR * OMEGA * math.exp(-1 / g), rel=TC_ANALYTIC_RTOL)
 
 
 def test_free_band_isotope_coefficient_is_one_half():
     problem = one_band(0.2, 1000.0)
     slopes = tc_slopes(problem, solve_tc(problem))
-    assert 0.5 * slopes["dlnTc_dlnω"] == pytest.approx(0.5, abs=1e-6)
-    assert slopes["dlnλ_dlnT"] == pytest.approx(-0.2, rel=1e-6)
+    assert 0.5 * slopes["dlnTc_dlnω"] == pytest.approx(0.5, abs=ISOTOPE_ATOL)
+    assert slopes["dlnλ_dlnT"] == pytest.approx(-0.2, rel=TC_ANALYTIC_RTOL)
 
 
 def test_band_edge_weak_coupling_tc_and_isotope_one_quarter():
@@ -52,12 +60,12 @@ def test_band_edge_weak_coupling_tc_and_isotope_one_quarter():
     problem = one_band(g, mu)
     result = solve_tc(problem)
     # exact for the window [−μ, ω] ...
-    assert result.tc == pytest.approx(bcs_tc(g, mu, OMEGA), rel=1e-6)
+    assert result.tc == pytest.approx(bcs_tc(g, mu, OMEGA), rel=TC_ANALYTIC_RTOL)
     # ... and its weak-coupling limit (2e^γ/π)√(μω) e^{−1/g}
     assert KB * result.tc == pytest.approx(
-        BCS_TC_PREFACTOR * math.sqrt(mu * OMEGA) * math.exp(-1 / g), rel=1e-4
+        BCS_TC_PREFACTOR * math.sqrt(mu * OMEGA) * math.exp(-1 / g), rel=TC_ANALYTIC_RTOL
     )
-    assert 0.5 * tc_slopes(problem, result)["dlnTc_dlnω"] == pytest.approx(0.25, abs=1e-5)
+    assert 0.5 * tc_slopes(problem, result)["dlnTc_dlnω"] == pytest.approx(0.25, abs=ISOTOPE_ATOL)
 
 
 @pytest.mark.parametrize("g12", [0.05, -0.05])
@@ -66,14 +74,14 @@ def test_suhl_matthias_walker_two_constant_dos_bands(g12):
     bands = ParabolicBands([0.0, 300.0], period=0.05)
     result = solve_tc(PairingProblem(bands=bands, g=g, omega=OMEGA, mu0=1000.0))
     lam = np.linalg.eigvalsh(g).max()
-    assert result.tc == pytest.approx(bcs_tc(lam, OMEGA, OMEGA), rel=1e-6)
+    assert result.tc == pytest.approx(bcs_tc(lam, OMEGA, OMEGA), rel=TC_ANALYTIC_RTOL)
 
 
 def test_decoupled_bands_give_the_larger_tc():
     bands = ParabolicBands([0.0, 300.0], period=0.05)
     g = np.diag([0.18, 0.25])
     result = solve_tc(PairingProblem(bands=bands, g=g, omega=OMEGA, mu0=1000.0))
-    assert result.tc == pytest.approx(bcs_tc(0.25, OMEGA, OMEGA), rel=1e-6)
+    assert result.tc == pytest.approx(bcs_tc(0.25, OMEGA, OMEGA), rel=TC_ANALYTIC_RTOL)
     gap = result.spectrum.gap_on_nodes()
     assert np.max(np.abs(gap[0])) < 1e-8 * np.max(np.abs(gap[1]))
 
@@ -85,7 +93,7 @@ def test_superlattice_without_barrier_is_a_free_band():
     bands = KronigPenneyBands(lattice, 4)
     g = 0.25
     problem = PairingProblem(bands=bands, g=np.full((4, 4), g), omega=OMEGA, mu0=500.0)
-    assert solve_tc(problem).tc == pytest.approx(bcs_tc(g, OMEGA, OMEGA), rel=1e-5)
+    assert solve_tc(problem).tc == pytest.approx(bcs_tc(g, OMEGA, OMEGA), rel=TC_ANALYTIC_RTOL)
 
 
 def test_below_floor_is_a_valid_zero():
@@ -103,8 +111,8 @@ def test_density_mode_far_from_edges_matches_fixed_mode():
     # μ(T) barely moves for a free band far from its edge (constant DOS): same Tc
     problem = one_band(0.25, 1000.0)
     fixed, dens = solve_tc(problem), solve_tc(problem, mu_mode="density")
-    assert dens.tc == pytest.approx(fixed.tc, rel=1e-6)
-    assert dens.mu == pytest.approx(1000.0, abs=1e-6)
+    assert dens.tc == pytest.approx(fixed.tc, rel=TC_ANALYTIC_RTOL)
+    assert dens.mu == pytest.approx(1000.0, abs=MU_FIXED_ATOL)
 
 
 def test_density_mode_moves_mu_near_a_band_edge():
@@ -114,7 +122,7 @@ def test_density_mode_moves_mu_near_a_band_edge():
     assert dens.mu != pytest.approx(2.0, abs=1e-3)
     kt = KB * dens.tc
     # 2D free gas: n = 2N₀ k_BT ln(1 + e^{μ/k_BT}) = 2N₀ E_F
-    assert kt * math.log1p(math.exp(dens.mu / kt)) == pytest.approx(2.0, rel=1e-7)
+    assert kt * math.log1p(math.exp(dens.mu / kt)) == pytest.approx(2.0, rel=DENSITY_RTOL)
 
 
 @pytest.mark.slow
@@ -142,13 +150,13 @@ def test_fast_path_matches_reference_path(model_name, eta, g, request):
     lam_ref = leading_eigenvalue(fine, fast.mu, KB * fast.tc, reference=True).eigenvalue
     slope = tc_slopes(problem, fast)["dlnλ_dlnT"]
     assert slope < 0
-    assert abs(lam_ref - 1.0) / abs(slope) <= 1e-4
+    assert abs(lam_ref - 1.0) / abs(slope) <= TC_REFERENCE_RTOL
 
 
 def test_q_grid_convergence_model_a(model_a):
     coarse = critical_temperature(model_a, eta=1.0, g=0.4)
     fine = critical_temperature(model_a, eta=1.0, g=0.4, n_nodes=2 * model_a.numerics.n_q)
-    assert abs(coarse.tc - fine.tc) / fine.tc < 1e-3
+    assert abs(coarse.tc - fine.tc) / fine.tc < TC_SOLVE_RTOL
     assert 150.0 < coarse.tc < 400.0  # the top of the dome is a few hundred K (paper: 250 K)
 
 
@@ -177,7 +185,7 @@ def test_tc_never_decreases_when_a_coupling_grows(g, which, bump):
     bigger[j, i] = bigger[i, j]
     base = solve_tc(PairingProblem(bands=bands, g=mat, omega=OMEGA, mu0=60.0))
     more = solve_tc(PairingProblem(bands=bands, g=bigger, omega=OMEGA, mu0=60.0))
-    assert more.tc >= base.tc * (1 - 1e-9)
+    assert more.tc >= base.tc * (1 - TC_SOLVE_RTOL)
 
 
 @settings(max_examples=10, deadline=None)
@@ -192,7 +200,7 @@ def test_tc_does_not_depend_on_band_order(order):
     other = solve_tc(
         PairingProblem(bands=_permuted(bands, perm), g=g[np.ix_(perm, perm)], omega=OMEGA, mu0=60.0)
     ).tc
-    assert other == pytest.approx(ref, rel=1e-9)
+    assert other == pytest.approx(ref, rel=TC_SOLVE_RTOL)
 
 
 @pytest.mark.parametrize(("eta", "g"), [(1.0, 0.4), (-0.5, 0.3), (0.3, 0.1)])
@@ -201,4 +209,4 @@ def test_starting_guess_changes_iterations_not_the_answer(model_a, eta, g):
     cold = solve_tc(problem)
     for guess in (1e-6, 10.0, 1e3):
         warm = solve_tc(problem, guess=guess)
-        assert warm.tc == pytest.approx(cold.tc, rel=1e-9)
+        assert warm.tc == pytest.approx(cold.tc, rel=TC_SOLVE_RTOL)

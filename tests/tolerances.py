@@ -49,3 +49,34 @@ def edge_tolerance(energy: float | np.ndarray) -> float | np.ndarray:
 #: (sum of partials) and 1.4e-14 (partials); within 1e-6 meV of a closed gap the error is set
 #: by the edge location instead (the test adds |dN/dE_edge| * BAND_EDGE_ATOL).
 FREE_GAS_DOS_ATOL = 1e-12
+
+# ------------------------------------------------------------------------------------- tc
+#: Relative.  Two Tc solves of the same problem (another starting guess, band order, twice the
+#: q nodes) agree to the Newton tolerance on ln Tc (``solve_tc(rtol=1e-10)``), twice.  Measured
+#: (python /tmp/h4/meas_tc.py, printed in the commit that set this): q-grid n_q → 2 n_q on
+#: model A at (η, g) = (1, 0.4): 1.7e-12; starting guesses 1e-6/10/1e3 K: <= 3.4e-11; band
+#: permutations: 4.7e-15.
+TC_SOLVE_RTOL = 2e-10
+
+#: Relative (on Tc; ``|λ_ref − 1| / |∂λ/∂ln T|``).  Fast path against the reference path
+#: (adaptive quadrature for every K_n(q), twice the q nodes), 8 points of models A and B:
+#: measured max 5.8e-9 (A at η = 0, g = 0.25), median 3e-10.
+TC_REFERENCE_RTOL = 5e-7
+
+#: Relative.  Tc, λ and ∂λ/∂ln T against the independent single-band BCS integral
+#: (``conftest.bcs_tc``: scipy.quad to 1e-13) and its exact limits (Suhl–Matthias–Walker,
+#: decoupled bands, V = 0 superlattice, weak-coupling formulae): measured max 9.9e-10
+#: (free band, g = 0.15); the eigenvalue at Tc is 1 to 2.0e-9.
+TC_ANALYTIC_RTOL = 1e-7
+
+#: Absolute, on the isotope exponent α = ½ d ln Tc / d ln ω.  Free band (α = ½) and band-edge
+#: window (α = ¼): measured |error| 2.6e-8 (finite-difference slope of the solver).
+ISOTOPE_ATOL = 2e-6
+
+#: Relative.  Fixed-density μ(T) (``mu_mode="density"``): the electron density of a 2D free band
+#: at Tc against its target, measured 2.4e-8 (the μ root finder's tolerance).
+DENSITY_RTOL = 1e-6
+
+#: meV.  Far from a band edge (constant DOS) the fixed-density μ(Tc) stays at μ₀: measured
+#: |μ − μ₀| = 1.1e-11 meV at μ₀ = 1000 meV.
+MU_FIXED_ATOL = 1e-9
