@@ -1,0 +1,67 @@
+"""Figures: one function per figure, Dataset(s) in, :class:`matplotlib.figure.Figure` out.
+
+No pyplot and no global state: each function builds its own ``Figure`` and returns it; save it
+with :func:`save_figure` (Agg canvas), or show it in a notebook by evaluating it.  The inputs
+are the Datasets of :mod:`multigap.datasets` and :mod:`multigap.sweep` (fresh or read back from
+NetCDF), so a figure can be redrawn from files without recomputing anything.
+
+=======================  ==============================================  =================
+function                 figure                                          module
+=======================  ==============================================  =================
+band_structure_figure    subbands E_n(q), one panel per band             ``structure``
+dos_figure               paper Fig. 3: DOS vs η, Fermi surfaces at η₁₋₃  ``structure``
+overlap_figure           paper Fig. 5: overlaps Ĩ^{nn'}                  ``structure``
+cutoff_figure            paper Fig. 4: softened cutoff ω̃₀ vs g           ``cutoff``
+gap_ratio_figure         paper Fig. 6: 2Δ/k_BTc and α vs η (η-cuts)      ``cuts``
+tc_vs_anisotropy_figure  paper Fig. 7: Tc vs Δ₃/Δ₂ (η-cuts)              ``cuts``
+tc_vs_eta_figure         paper Fig. 8: Tc vs η at several g (maps)       ``cuts``
+tc_vs_g_figure           paper Fig. 9: Tc vs g at fixed η (a map)        ``cuts``
+tc_map_figure            paper Figs. 10–11: Tc(η, g) colour map          ``maps``
+tc_comparison_figure     Tc vs η by pairing theory and bound (maps)      ``comparison``
+=======================  ==============================================  =================
+
+Shared colours, saving and the status rules live in :mod:`multigap.figures.style`: only
+values with status ``converged`` are drawn (``below_floor`` as Tc = 0 where the scale is
+linear); every other point is left out and counted, by status, in a note on its panel.
+Figures that show Tc label it with the theory and bound recorded in the dataset's attrs.
+A new figure family is a new module here plus its names below.
+"""
+
+from __future__ import annotations
+
+from .comparison import tc_comparison_figure
+from .cutoff import cutoff_figure
+from .cuts import (
+    FIG8_G,
+    FIG9_ETA_ANTI,
+    FIG9_ETA_RES,
+    gap_ratio_figure,
+    tc_vs_anisotropy_figure,
+    tc_vs_eta_figure,
+    tc_vs_g_figure,
+)
+from .maps import tc_map_figure
+from .structure import band_structure_figure, dos_figure, overlap_figure
+from .style import BAND_COLORS, MODEL_COLORS, band_color, model_color, save_figure, theory_label
+
+__all__ = [
+    "BAND_COLORS",
+    "FIG8_G",
+    "FIG9_ETA_ANTI",
+    "FIG9_ETA_RES",
+    "MODEL_COLORS",
+    "band_color",
+    "band_structure_figure",
+    "cutoff_figure",
+    "dos_figure",
+    "gap_ratio_figure",
+    "model_color",
+    "overlap_figure",
+    "save_figure",
+    "tc_comparison_figure",
+    "tc_map_figure",
+    "tc_vs_anisotropy_figure",
+    "tc_vs_eta_figure",
+    "tc_vs_g_figure",
+    "theory_label",
+]
