@@ -73,6 +73,11 @@ class ParabolicBands:
         e = self.offsets[:, None] + HBAR2_2ME * q[None, :] ** 2 / self.mass_z
         return e if band is None else e[band]
 
+    def energy_derivatives(self, q: ArrayLike, band: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """∂E/∂q = ħ²q/m_z (meV nm) and ∂²E/∂q² = ħ²/m_z (meV nm²) of one band; q in 1/nm."""
+        q = np.atleast_1d(np.asarray(q, dtype=float))
+        return 2.0 * HBAR2_2ME * q / self.mass_z, np.full(q.shape, 2.0 * HBAR2_2ME / self.mass_z)
+
     def crossing(self, band: int, energy: float) -> float:
         """q in [0, π/d] with E_band(q) = energy (clipped), 1/nm."""
         lo, hi = self._edges[band]

@@ -71,6 +71,9 @@ class PairingProblem:
         Gauss–Legendre nodes per panel of the q and s quadratures.
     tc_floor : float
         Tc below this (K) is reported as 0 with status ``below_floor``.
+    active_band : int or None
+        1-based index of the model's active band (the one whose edge η measures), or None
+        where the problem was not built from a model (diagnostics then choose a band).
     """
 
     bands: BandStructure
@@ -79,6 +82,7 @@ class PairingProblem:
     mu0: float
     n_nodes: int = 8
     tc_floor: float = 1e-8
+    active_band: int | None = None
 
     def __post_init__(self) -> None:
         g = np.asarray(self.g, dtype=float)
@@ -208,4 +212,5 @@ def pairing_problem(
         mu0=e_l + float(eta) * width,
         n_nodes=model.numerics.n_q if n_nodes is None else int(n_nodes),
         tc_floor=model.numerics.tc_floor,
+        active_band=int(model.active_band),
     )

@@ -146,6 +146,18 @@ class TabulatedBands:
         b = self._basis(q)
         return b @ self._e_coef[:, band], b @ self._y_coef[:, band, :]
 
+    def energy_derivatives(self, q: ArrayLike, band: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """∂E/∂q (meV nm) and ∂²E/∂q² (meV nm²) of one 0-based band, from the Chebyshev series.
+
+        E(q) = Σ_j c_j cos(j q d), so the derivatives are exact term by term (the band curvature
+        along z of the superfluid weight, :mod:`multigap.stiffness`).
+        """
+        q = np.atleast_1d(np.asarray(q, dtype=float))
+        jd = np.arange(self.n_cheb) * self.period
+        phase = np.outer(q, jd)
+        c = self._e_coef[:, band]
+        return -(np.sin(phase) @ (jd * c)), -(np.cos(phase) @ (jd * jd * c))
+
     def crossing(self, band: int, energy: float) -> float:
         """q in [0, π/d] with E_band(q) = energy (exact, delegated), 1/nm."""
         return self.exact.crossing(band, energy)

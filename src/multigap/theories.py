@@ -291,7 +291,9 @@ THEORY_MODULES: dict[str, str] = {
 }
 
 #: Registered bounds: name -> "module:Class" (imported on first use).
-BOUND_MODULES: dict[str, str] = {}
+BOUND_MODULES: dict[str, str] = {
+    "bkt": "multigap.stiffness:BKTBound",
+}
 
 _RUNTIME_THEORIES: dict[str, type[PairingTheory]] = {}
 _RUNTIME_BOUNDS: dict[str, type[TcBound]] = {}
