@@ -288,6 +288,7 @@ class TcBound(abc.ABC):
 #: Registered theories: name -> "module:Class" (imported on first use).
 THEORY_MODULES: dict[str, str] = {
     "bcs": "multigap.theories:BCSTheory",
+    "eliashberg": "multigap.eliashberg:EliashbergTheory",
 }
 
 #: Registered bounds: name -> "module:Class" (imported on first use).

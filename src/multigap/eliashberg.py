@@ -1,0 +1,889 @@
+"""Multi-band Migdal–Eliashberg theory on the superlattice states (imaginary frequency axis).
+
+The electrons are the states (n, q, k_x) of the pairing problem: subband energies E_n(q) and
+free motion along x, ξ = E_n(q) + ħ²k_x²/2m_x − μ.  The self-energies depend on
+(n, q, iω_m) but not on k_x (the interaction is local along the wires); in Nambu notation
+G⁻¹ = iω_m Z τ₀ − (ξ + χ) τ₃ − φ τ₁.  One Einstein mode of energy Ω = ω̃₀ (the cutoff of the
+BCS solver) couples the states with the kernel
+
+    λ_nn'(q, q'; ω_m − ω_m') = λ_nn' Ĩ^{nn'}(q, q') Ω² / (Ω² + (ω_m − ω_m')²),
+
+and a Coulomb pseudopotential μ* Ĩ^{nn'}(q, q') acts below the Matsubara cutoff ω_c.  The k_x
+integral runs over the whole band (no Fermi-surface restriction): with s = ħk_x/√(2m_x),
+b = E − μ + χ and z = b − i√((ωZ)² + φ²) it is elementary,
+
+    ħ√(2/m_x) ∫₀^∞ ds 1/((b + s²)² + E²) = (π/2) ħ√(2/m_x) Im(z^{−1/2}) / E,
+    ħ√(2/m_x) ∫₀^∞ ds (b + s²)/((b + s²)² + E²) = (π/2) ħ√(2/m_x) Re(z^{−1/2}),
+
+so that every state contributes through three "bubbles" (odd A_Z, even A_χ, pair P).  A
+constant density of states without particle–hole asymmetry (the textbook Einstein problem)
+is the same machinery with A_Z = sgn ω, A_χ = 0, P = 1/|ωZ|.  Because the overlaps factorise,
+Ĩ^{nn'}(q, q') = X_n(q)·X_n'(q'), the self-energies are ω(Z − 1) = X_n(q)·Y_n(m),
+χ = X_n(q)·C_n(m) and the linearised φ = X_n(q)·Φ_n(m): the unknowns live on
+(band, Matsubara frequency, overlap rank), never on q × q.
+
+Tc is the temperature at which the largest eigenvalue of the linearised φ equation (Z and χ
+from the self-consistent normal state) equals 1, found by a bracketing root search on ln T.
+The normal-state sums for Z and χ include every Matsubara frequency: inside the cutoff with the
+self-consistent self-energies, beyond it with bare bubbles (summed explicitly up to twice the
+cutoff, then as an integral), so that Tc at μ* = 0 does not depend on the cutoff.  The φ
+equation is cut at ω_c = 2πk_BT·N (N positive frequencies, N ≥ cutoff·Ω/(2πk_BT)); μ* given at
+the scale Ω is rescaled to ω_c by 1/μ*(ω_c) = 1/μ* − ln(ω_c/Ω) (Morel–Anderson).
+
+Couplings (option ``coupling``): ``"g"`` (default) reads the problem's g_nn' as the BCS couplings
+of the paper and uses the symmetric λ_nn' = g_nn' √(Z_n Z_n') with Z_n = 1 + Σ_m λ_nm (solved by
+fixed-point iteration, :func:`lambda_from_g`); for one band λ = g/(1 − g), i.e. the paper's
+g = λ/(1 + λ).  ``"lambda"`` uses g_nn' as λ_nn' directly.
+
+Low temperatures: the plain Matsubara grid holds at most ``max_matsubara`` positive
+frequencies, so it resolves k_BT ≥ cutoff·Ω/(2π·max_matsubara) (:meth:`EliashbergTheory.lowest_tc`).
+Below that temperature the answer is status ``below_floor`` with the floor reported — never a
+number from an under-resolved grid.
+
+Units: energies meV, temperatures K, couplings dimensionless.
+
+References: G. M. Eliashberg, Sov. Phys. JETP 11, 696 (1960); P. B. Allen and B. Mitrović,
+Solid State Phys. 37, 1 (1982); F. Marsiglio, Ann. Phys. 417, 168102 (2020) (review, imaginary
+axis); P. Morel and P. W. Anderson, Phys. Rev. 125, 1263 (1962); P. B. Allen and R. C. Dynes,
+Phys. Rev. B 12, 905 (1975); F. Marsiglio, Phys. Rev. B 98, 024523 (2018) (weak coupling).
+
+Examples
+--------
+>>> from multigap.eliashberg import constant_dos_tc
+>>> res = constant_dos_tc(1.0, 20.0)                 # λ = 1, Ω = 20 meV, μ* = 0
+>>> round(res.tc, 2), res.status
+(25.87, 'converged')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import optimize
+from scipy.linalg import lapack
+from scipy.sparse.linalg import LinearOperator, eigsh
+
+from .constants import KB
+from .errors import ConvergenceError, InputError
+from .kernels import prefactor
+from .problem import MU_MODES, PairingProblem
+from .status import Status
+from .tc import TcResult
+from .theories import PairingTheory, UnsupportedError
+
+__all__ = [
+    "EliashbergTheory",
+    "ConstantDosResult",
+    "constant_dos_tc",
+    "lambda_from_g",
+    "allen_dynes_tc",
+    "morel_anderson",
+    "STRONG_COUPLING_CONSTANT",
+    "DEFAULT_CUTOFF",
+    "DEFAULT_MAX_MATSUBARA",
+    "MIN_MATSUBARA",
+    "COUPLINGS",
+]
+
+#: Matsubara cutoff ω_c in units of Ω (default of ``cutoff``).
+DEFAULT_CUTOFF = 15.0
+#: Largest number of positive Matsubara frequencies of the plain grid (sets the lowest Tc).
+DEFAULT_MAX_MATSUBARA = 2048
+#: Smallest number of positive Matsubara frequencies (strong coupling, k_BT ≳ Ω).
+MIN_MATSUBARA = 32
+#: Coupling conventions: ``g`` (BCS couplings, λ = g√(ZZ)) or ``lambda`` (λ given directly).
+COUPLINGS = ("g", "lambda")
+#: Allen–Dynes strong-coupling constant C in k_BTc → C √λ Ω (λ → ∞, Einstein spectrum, μ* = 0);
+#: value from M. K.-H. Kiessling, B. L. Altshuler, E. A. Yuzbashyan, arXiv:2409.02121 (2024).
+STRONG_COUPLING_CONSTANT = 0.1827262477
+
+_METHOD = (
+    "Eliashberg (imaginary axis, full bandwidth): largest eigenvalue of the linearised "
+    "gap equation = 1, Brent on ln T"
+)
+_NORMAL_TOL = 1e-13  # relative change of the normal self-energies at convergence
+_NORMAL_MAXITER = 500
+_TAIL_NODES = 24  # Gauss–Legendre nodes of the bare tail integral beyond twice the cutoff
+_DENSE_LIMIT = 64  # eigenproblems up to this size are solved densely (LAPACK), larger by Lanczos
+_MATRIX_LIMIT = 4000  # ... with the matrix assembled up to this size, by products beyond
+
+
+def morel_anderson(mu_star: float, omega_c: float, omega: float) -> float:
+    """μ* given at the scale ``omega`` rescaled to the cutoff ``omega_c``: 1/μ*_c = 1/μ* − ln(ω_c/ω).
+
+    Parameters
+    ----------
+    mu_star : float
+        Coulomb pseudopotential at the scale ω (dimensionless, ≥ 0).
+    omega_c, omega : float
+        Matsubara cutoff and phonon energy, meV.
+
+    Raises
+    ------
+    InputError
+        If μ* ln(ω_c/ω) ≥ 1 (the rescaled pseudopotential diverges).
+
+    Examples
+    --------
+    >>> round(morel_anderson(0.1, 15.0, 1.0), 4)
+    0.1371
+    """
+    if mu_star == 0.0:
+        return 0.0
+    denom = 1.0 - mu_star * math.log(omega_c / omega)
+    if denom <= 0.0:
+        raise InputError(
+            f"mu_star = {mu_star!r}: μ* ln(ω_c/Ω) = {mu_star * math.log(omega_c / omega):.3g} ≥ 1, "
+            "the pseudopotential at the Matsubara cutoff diverges; lower mu_star or the cutoff"
+        )
+    return mu_star / denom
+
+
+def lambda_from_g(g: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Symmetric Eliashberg couplings λ_nn' = g_nn' √(Z_n Z_n') with Z_n = 1 + Σ_m λ_nm.
+
+    The BCS couplings g of the paper are the Eliashberg couplings divided by the mass
+    renormalisation (for one band g = λ/(1 + λ)).  The fixed point z = 1 + √z ⊙ (g √z) is
+    iterated from z = 1 (it converges geometrically for the couplings of the paper, g_nn ≤ 0.49).
+
+    Parameters
+    ----------
+    g : array_like, shape (n, n)
+        Symmetric BCS couplings (dimensionless).
+
+    Returns
+    -------
+    lam : ndarray, shape (n, n)
+        λ_nn' (symmetric).
+    z : ndarray, shape (n,)
+        Z_n = 1 + Σ_m λ_nm.
+
+    Raises
+    ------
+    InputError
+        If the fixed point does not exist (couplings too large) or has Z ≤ 0.
+
+    Examples
+    --------
+    >>> lam, z = lambda_from_g([[0.4]])
+    >>> round(float(lam[0, 0]), 12), round(float(z[0]), 12)
+    (0.666666666667, 1.666666666667)
+    """
+    gm = np.atleast_2d(np.asarray(g, dtype=float))
+    z = np.ones(gm.shape[0])
+    for _ in range(10000):
+        rz = np.sqrt(z)
+        z_new = 1.0 + rz * (gm @ rz)
+        if not np.all(np.isfinite(z_new)) or np.any(z_new <= 0) or z_new.max() > 1e12:
+            break
+        if np.max(np.abs(z_new - z)) <= 1e-15 * np.max(z_new):
+            rz = np.sqrt(z_new)
+            return gm * np.outer(rz, rz), z_new
+        z = z_new
+    raise InputError(
+        f"g = {gm.tolist()!r}: no mass renormalisation Z_n = 1 + Σ_m g_nm √(Z_n Z_m) exists "
+        "(couplings too large for coupling='g'); give λ directly with coupling='lambda'"
+    )
+
+
+def allen_dynes_tc(lam: float, omega: float, mu_star: float = 0.0) -> float:
+    """Allen–Dynes k_BTc (meV) of an Einstein spectrum (ω_log = ω̄₂ = Ω, so f₂ = 1).
+
+    k_BTc = f₁ f₂ (Ω/1.2) exp[−1.04(1 + λ)/(λ − μ*(1 + 0.62λ))], f₁ = [1 + (λ/Λ₁)^{3/2}]^{1/3},
+    Λ₁ = 2.46(1 + 3.8μ*) (P. B. Allen and R. C. Dynes, Phys. Rev. B 12, 905 (1975)).
+
+    Examples
+    --------
+    >>> round(allen_dynes_tc(1.0, 20.0), 4)
+    2.0836
+    """
+    lam1 = 2.46 * (1.0 + 3.8 * mu_star)
+    f1 = (1.0 + (lam / lam1) ** 1.5) ** (1.0 / 3.0)
+    return f1 * omega / 1.2 * math.exp(-1.04 * (1.0 + lam) / (lam - mu_star * (1.0 + 0.62 * lam)))
+
+
+# ----------------------------------------------------------------------------- states
+
+
+@dataclass(frozen=True)
+class _States:
+    """Electron states of the Eliashberg sums, per band.
+
+    ``pref`` is ħ√(2/m_x) (nm·√meV) for wire states with free motion along x, or None for
+    "flat" states (a constant density of states over an infinite, particle–hole symmetric
+    band; one state per band of unit weight).
+    """
+
+    weight: list[NDArray[np.float64]]  # (n_q,) per band; Σ w f ≈ ∫dq/(2π) f
+    energy: list[NDArray[np.float64]]  # a = E_n(q) − μ, meV
+    factors: list[NDArray[np.float64]]  # (n_q, r) overlap factors X_n(q)
+    pref: float | None
+
+    @property
+    def n_bands(self) -> int:
+        return len(self.weight)
+
+    @property
+    def rank(self) -> int:
+        return int(self.factors[0].shape[1])
+
+
+def _bubbles(
+    st: _States, n: int, w_abs: NDArray, chi: NDArray | None, *, pair: bool
+) -> tuple[NDArray, NDArray, NDArray | None]:
+    """A_Z (for ω > 0), A_χ and P = pair bubble of band n's states at |ωZ| = ``w_abs``.
+
+    Shapes (n_q, n_freq).  A_Z·π = ∫ dk W/((ξ+χ)² + W²) (k_x integral normalised to the 2D
+    density of states N₀), A_χ·π = ∫ (ξ+χ)/(...), P·π = ∫ 1/(...)  (normal state, φ = 0).
+    """
+    if st.pref is None:
+        a_z = np.ones_like(w_abs)
+        a_chi = np.zeros_like(w_abs)
+        p = 1.0 / w_abs if pair else None
+        return a_z, a_chi, p
+    b = st.energy[n][:, None] + (0.0 if chi is None else chi)
+    inv = 1.0 / np.sqrt(b - 1j * w_abs)
+    a_z = st.pref * inv.imag
+    a_chi = st.pref * inv.real
+    p = a_z / w_abs if pair else None
+    return a_z, a_chi, p
+
+
+def _project(st: _States, n: int, values: NDArray) -> NDArray:
+    """Σ_q w X_n(q) values(q, m): shape (n_freq, r)."""
+    return np.einsum("q,qr,qm->mr", st.weight[n], st.factors[n], values, optimize=True)
+
+
+def _einstein(omega: float, x: NDArray) -> NDArray:
+    """Ω²/(Ω² + x²)."""
+    return omega * omega / (omega * omega + x * x)
+
+
+@dataclass
+class _NormalState:
+    """Self-consistent normal state at one temperature on N positive Matsubara frequencies."""
+
+    kt: float
+    freqs: NDArray[np.float64]  # ω_m, m = 0..N−1, meV
+    y_z: NDArray[np.float64]  # (n_b, N, r): ω_m (Z − 1) = X·y_z
+    y_chi: NDArray[np.float64]  # (n_b, N, r): χ = X·y_chi
+    iterations: int
+
+    def z_on(self, st: _States, n: int) -> NDArray:
+        return 1.0 + (st.factors[n] @ self.y_z[n].T) / self.freqs[None, :]
+
+    def chi_on(self, st: _States, n: int) -> NDArray:
+        return st.factors[n] @ self.y_chi[n].T
+
+
+def _bare_tail(st: _States, lam: NDArray, omega: float, kt: float, freqs: NDArray) -> tuple[NDArray, NDArray]:
+    """Contributions of all |ω_m'| ≥ ω_c to ω(Z − 1) and χ with bare bubbles (Z = 1, χ = 0).
+
+    The frequencies ω_c ≤ ω' < 2ω_c are summed explicitly; beyond 2ω_c (where the summand is
+    smooth on the scale 2πk_BT) the sum is (1/2πk_BT)∫dω (midpoint rule, relative error
+    ~(πk_BT/2ω_c)²/6), integrated by Gauss–Legendre in u with ω = 2ω_c/u².
+    """
+    n_f = freqs.size
+    extra = math.pi * kt * (2.0 * np.arange(n_f, 2 * n_f) + 1.0)
+    w_c2 = 2.0 * math.pi * kt * 2 * n_f
+    u, wu = np.polynomial.legendre.leggauss(_TAIL_NODES)
+    u = 0.5 * (u + 1.0)
+    wu = 0.5 * wu
+    w_int = w_c2 / (u * u)
+    dw = wu * 2.0 * w_c2 / u**3 / (2.0 * math.pi * kt)  # sum weights replacing Σ_m'
+    grid = np.concatenate([extra, w_int])
+    weights = np.concatenate([np.ones(n_f), dw])
+    km = _einstein(omega, freqs[:, None] - grid[None, :])
+    kp = _einstein(omega, freqs[:, None] + grid[None, :])
+    n_b, r = st.n_bands, st.rank
+    tail_z = np.zeros((n_b, n_f, r))
+    tail_chi = np.zeros((n_b, n_f, r))
+    for n2 in range(n_b):
+        w_abs = np.broadcast_to(grid, (st.weight[n2].size, grid.size))
+        a_z, a_chi, _ = _bubbles(st, n2, w_abs, None, pair=False)
+        bz = _project(st, n2, a_z) * weights[:, None]
+        bc = _project(st, n2, a_chi) * weights[:, None]
+        tz = (km - kp) @ bz
+        tc = (km + kp) @ bc
+        for n1 in range(n_b):
+            tail_z[n1] += lam[n1, n2] * tz
+            tail_chi[n1] += lam[n1, n2] * tc
+    pi_t = math.pi * kt
+    return pi_t * tail_z, -pi_t * tail_chi
+
+
+def _normal_state(
+    st: _States, lam: NDArray, omega: float, kt: float, n_f: int, with_chi: bool
+) -> _NormalState:
+    """Solve ω(Z − 1) and χ on N = ``n_f`` positive frequencies by fixed-point iteration."""
+    freqs: NDArray[np.float64] = math.pi * kt * (2.0 * np.arange(n_f, dtype=float) + 1.0)
+    diff = freqs[:, None] - freqs[None, :]
+    summ = freqs[:, None] + freqs[None, :]
+    km, kp = _einstein(omega, diff), _einstein(omega, summ)
+    k_odd, k_even = km - kp, km + kp
+    tail_z, tail_chi = _bare_tail(st, lam, omega, kt, freqs)
+    n_b, r = st.n_bands, st.rank
+    pi_t = math.pi * kt
+    y_z = np.zeros((n_b, n_f, r))
+    y_chi = np.zeros((n_b, n_f, r))
+    ns = _NormalState(kt, freqs, y_z, y_chi, 0)
+    for it in range(1, _NORMAL_MAXITER + 1):
+        bz = np.empty((n_b, n_f, r))
+        bc = np.empty((n_b, n_f, r))
+        for n in range(n_b):
+            w_abs = freqs[None, :] * ns.z_on(st, n)
+            chi = ns.chi_on(st, n) if with_chi else None
+            a_z, a_chi, _ = _bubbles(st, n, w_abs, chi, pair=False)
+            bz[n] = _project(st, n, a_z)
+            bc[n] = _project(st, n, a_chi)
+        conv_z = np.einsum("nk,mj,kjr->nmr", lam, k_odd, bz, optimize=True)
+        new_z = pi_t * conv_z + tail_z
+        if with_chi:
+            conv_c = np.einsum("nk,mj,kjr->nmr", lam, k_even, bc, optimize=True)
+            new_chi = -pi_t * conv_c + tail_chi
+        else:
+            new_chi = y_chi
+        scale_z = max(float(np.max(np.abs(new_z))), 1e-300)
+        scale_c = max(float(np.max(np.abs(new_chi))), omega * 1e-300)
+        change = max(
+            float(np.max(np.abs(new_z - ns.y_z))) / scale_z,
+            float(np.max(np.abs(new_chi - ns.y_chi))) / max(scale_c, 1e-12 * omega),
+        )
+        ns = _NormalState(kt, freqs, new_z, new_chi, it)
+        if change <= _NORMAL_TOL:
+            return ns
+    raise ConvergenceError(
+        f"Eliashberg normal state at k_BT = {kt:.6g} meV did not converge in {_NORMAL_MAXITER} "
+        f"iterations (last relative change {change:.3g})"
+    )
+
+
+@dataclass(frozen=True)
+class _Spectrum:
+    """Leading eigenvalue of the linearised φ equation and what the diagnostics need."""
+
+    eigenvalue: float
+    normal: _NormalState
+    phi: NDArray[np.float64]  # (n_b, N, r) Φ_n(m), φ_n(q, iω_m) = X_n(q)·Φ_n(m)
+    mu_star_c: float
+    omega_c: float
+
+
+def _n_matsubara(omega: float, kt: float, cutoff: float) -> int:
+    return max(MIN_MATSUBARA, math.ceil(cutoff * omega / (2.0 * math.pi * kt)))
+
+
+def _leading(
+    st: _States,
+    lam: NDArray,
+    omega: float,
+    kt: float,
+    *,
+    mu_star: float,
+    cutoff: float,
+    with_chi: bool,
+) -> _Spectrum:
+    """Largest eigenvalue of the linearised φ equation at k_BT = ``kt`` (meV)."""
+    n_f = _n_matsubara(omega, kt, cutoff)
+    ns = _normal_state(st, lam, omega, kt, n_f, with_chi)
+    freqs = ns.freqs
+    omega_c = 2.0 * math.pi * kt * n_f
+    mu_c = morel_anderson(mu_star, omega_c, omega)
+    k_even = _einstein(omega, freqs[:, None] - freqs[None, :]) + _einstein(
+        omega, freqs[:, None] + freqs[None, :]
+    )
+    n_b, r = st.n_bands, st.rank
+    # C_n(m) = Σ_q w X Xᵀ P (r × r, positive semi-definite) and its Cholesky factor
+    chol = np.empty((n_b, n_f, r, r))
+    eye = np.eye(r)
+    for n in range(n_b):
+        w_abs = freqs[None, :] * ns.z_on(st, n)
+        chi = ns.chi_on(st, n) if with_chi else None
+        _, _, p = _bubbles(st, n, w_abs, chi, pair=True)
+        assert p is not None
+        x = st.factors[n]
+        c = np.einsum("q,qr,qs,qm->mrs", st.weight[n], x, x, p, optimize=True)
+        tr = np.trace(c, axis1=1, axis2=2) / r
+        for m in range(n_f):
+            cm = c[m] + 1e-13 * max(tr[m], 1e-300) * eye
+            chol[n, m], info = lapack.dpotrf(cm, lower=1, clean=1)
+            if info != 0:  # pragma: no cover - C + jitter is positive definite
+                raise ConvergenceError(f"Cholesky factorisation of the pair bubble failed (info {info})")
+    pi_t = math.pi * kt
+    size = n_b * n_f * r
+
+    def apply_kernel(v: NDArray) -> NDArray:  # v: (n_b, N, r) -> K v (bands ⊗ frequencies)
+        out = np.einsum("nk,mj,kjr->nmr", lam, k_even, v, optimize=True)
+        if mu_c != 0.0:
+            out -= 2.0 * mu_c * np.sum(v, axis=(0, 1))[None, None, :]
+        return pi_t * out
+
+    def matvec(flat: NDArray) -> NDArray:
+        v = flat.reshape(n_b, n_f, r)
+        lv = np.einsum("nmrs,nms->nmr", chol, v)
+        return np.einsum("nmsr,nms->nmr", chol, apply_kernel(lv)).reshape(-1)
+
+    h: Any
+    if size <= _MATRIX_LIMIT:
+        # H = Lᵀ K L: blocks πT (λ_nk K_mj − 2μ*_c) L_nmᵀ L_kj
+        kern = pi_t * (lam[:, None, :, None] * k_even[None, :, None, :] - 2.0 * mu_c)
+        gram = np.einsum("nmsr,kjst->nmrkjt", chol, chol, optimize=True)
+        h = (kern[:, :, None, :, :, None] * gram).reshape(size, size)
+        h = 0.5 * (h + h.T)
+    else:
+        h = LinearOperator((size, size), matvec=matvec, dtype=float)
+    if size <= _DENSE_LIMIT:
+        vals, vecs = np.linalg.eigh(h)
+        val, vec = float(vals[-1]), vecs[:, -1]
+    else:
+        vals, vecs = eigsh(h, k=1, which="LA", tol=1e-14, v0=np.ones(size))
+        val, vec = float(vals[0]), vecs[:, 0]
+    phi = np.einsum("nmrs,nms->nmr", chol, vec.reshape(n_b, n_f, r))
+    return _Spectrum(val, ns, phi, mu_c, omega_c)
+
+
+@dataclass(frozen=True)
+class _TcSearch:
+    tc: float  # K (0 below the floor)
+    status: Status
+    eigenvalue: float
+    iterations: int
+    floor: float
+    spectrum: _Spectrum | None
+
+
+def _find_tc(
+    evaluate: Callable[[float], _Spectrum],
+    *,
+    omega: float,
+    floor_k: float,
+    rtol: float,
+    guess: float | None,
+) -> _TcSearch:
+    """Root of ln λ_max(ln k_BT) = 0: bracket from the guess by steps of ln 2, then Brent."""
+    calls = 0
+    cache: dict[float, _Spectrum] = {}
+
+    def f(x: float) -> float:
+        nonlocal calls
+        if x not in cache:
+            calls += 1
+            cache[x] = evaluate(math.exp(x))
+        val = cache[x].eigenvalue
+        return math.log(val) if val > 0 else -50.0
+
+    x_floor = math.log(KB * floor_k)
+    x_max = math.log(omega * 1e4)
+    if guess is not None and math.isfinite(guess) and guess > 0:
+        x0 = min(max(math.log(KB * guess), x_floor), x_max)
+    else:
+        x0 = math.log(omega / 20.0)
+    f0 = f(x0)
+    step = math.log(2.0)
+    lo = hi = x0
+    if f0 > 0:  # λ > 1: Tc is higher
+        while f(hi) > 0:
+            lo = hi
+            hi = hi + step
+            step *= 1.5
+            if hi > x_max:
+                raise ConvergenceError(
+                    f"Eliashberg Tc search: eigenvalue > 1 even at k_BT = {math.exp(lo):.6g} meV"
+                )
+    else:
+        while f(lo) <= 0:
+            if lo <= x_floor:
+                spec = cache[lo]
+                return _TcSearch(0.0, Status.BELOW_FLOOR, spec.eigenvalue, calls, floor_k, None)
+            hi = lo
+            lo = max(lo - step, x_floor)
+            step *= 1.5
+    if f(lo) == 0.0:
+        hi = lo
+    x = optimize.brentq(f, lo, hi, xtol=max(rtol, 1e-14), rtol=1e-15) if hi != lo else lo
+    spec = cache[x] if x in cache else evaluate(math.exp(x))
+    return _TcSearch(math.exp(x) / KB, Status.CONVERGED, spec.eigenvalue, calls, floor_k, spec)
+
+
+def _lowest_kt(omega: float, cutoff: float, max_matsubara: int) -> float:
+    """Lowest k_BT (meV) at which N = cutoff·Ω/(2πk_BT) ≤ max_matsubara."""
+    return cutoff * omega / (2.0 * math.pi * max_matsubara)
+
+
+def _check_options(mu_star: float, cutoff: float, max_matsubara: int) -> None:
+    if not (math.isfinite(mu_star) and mu_star >= 0.0):
+        raise InputError(f"mu_star = {mu_star!r}: must be a finite number >= 0")
+    if not (math.isfinite(cutoff) and cutoff >= 2.0):
+        raise InputError(f"cutoff = {cutoff!r}: the Matsubara cutoff must be >= 2 (units of Ω)")
+    if mu_star > 0 and mu_star * math.log(cutoff) >= 1.0:
+        raise InputError(
+            f"mu_star = {mu_star!r}, cutoff = {cutoff!r}: μ* ln(cutoff) ≥ 1, the rescaled "
+            "pseudopotential diverges; lower one of them"
+        )
+    if not (isinstance(max_matsubara, int | np.integer) and max_matsubara >= MIN_MATSUBARA):
+        raise InputError(f"max_matsubara = {max_matsubara!r}: must be an integer >= {MIN_MATSUBARA}")
+
+
+# ----------------------------------------------------------------------------- constant DOS
+
+
+@dataclass(frozen=True)
+class ConstantDosResult:
+    """Tc of the constant-DOS Einstein problem.
+
+    Attributes
+    ----------
+    tc : float
+        Critical temperature, K (0 with status ``below_floor``).
+    status : Status
+        ``converged`` or ``below_floor`` (Tc below ``floor``, the lowest Tc the grid resolves).
+    lam : ndarray
+        λ_nn' (dimensionless).
+    omega_e : float
+        Einstein energy Ω, meV.
+    mu_star : float
+        Coulomb pseudopotential at the scale Ω.
+    cutoff : float
+        Matsubara cutoff in units of Ω.
+    z : ndarray
+        Z_n(iπk_BTc) per band (NaN below the floor).
+    iterations : int
+        Eigenvalue evaluations of the root search.
+    floor : float
+        Lowest Tc resolved (K).
+    n_matsubara : int
+        Positive Matsubara frequencies at Tc (0 below the floor).
+    """
+
+    tc: float
+    status: Status
+    lam: NDArray[np.float64]
+    omega_e: float
+    mu_star: float
+    cutoff: float
+    z: NDArray[np.float64]
+    iterations: int
+    floor: float
+    n_matsubara: int = 0
+    extras: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (units in the key names)."""
+        return {
+            "tc_K": self.tc,
+            "status": str(self.status),
+            "tc_over_omega": KB * self.tc / self.omega_e,
+            "lambda": self.lam.tolist(),
+            "omega_e_meV": self.omega_e,
+            "mu_star": self.mu_star,
+            "cutoff": self.cutoff,
+            "Z": self.z.tolist(),
+            "iterations": self.iterations,
+            "tc_floor_K": self.floor,
+            "n_matsubara": self.n_matsubara,
+        }
+
+
+def _lambda_matrix(lam: float | ArrayLike) -> NDArray[np.float64]:
+    arr = np.atleast_2d(np.asarray(lam, dtype=float))
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.size == 0:
+        raise InputError(f"lambda = {lam!r}: must be a number or a square matrix")
+    if not np.all(np.isfinite(arr)) or not np.allclose(arr, arr.T, rtol=0, atol=1e-12):
+        raise InputError(f"lambda = {arr.tolist()!r}: must be a finite symmetric matrix")
+    if np.any(arr < 0) or np.max(np.linalg.eigvalsh(arr)) <= 0:
+        raise InputError(f"lambda = {arr.tolist()!r}: couplings must be >= 0 with a positive eigenvalue")
+    return arr
+
+
+def constant_dos_tc(
+    lam: float | ArrayLike,
+    omega_e: float,
+    mu_star: float = 0.0,
+    cutoff: float = DEFAULT_CUTOFF,
+    *,
+    max_matsubara: int = DEFAULT_MAX_MATSUBARA,
+    tc_floor: float = 1e-8,
+    rtol: float = 1e-10,
+    guess: float | None = None,
+) -> ConstantDosResult:
+    """Tc of the textbook Einstein problem with a constant density of states (one or more bands).
+
+    Same kernels, normal-state solver and root search as :class:`EliashbergTheory`, with each
+    band a single "flat" state of unit density of states over an infinite, particle–hole
+    symmetric band (χ = 0; the couplings λ_nn' include the densities of states).
+
+    Parameters
+    ----------
+    lam : float or array_like
+        λ (one band) or a symmetric λ_nn' matrix (dimensionless).
+    omega_e : float
+        Einstein energy Ω, meV (> 0).
+    mu_star : float
+        Coulomb pseudopotential at the scale Ω (same for every band pair), rescaled to the
+        Matsubara cutoff (Morel–Anderson).
+    cutoff : float
+        Matsubara cutoff in units of Ω.
+    max_matsubara : int
+        Largest number of positive Matsubara frequencies (sets the lowest Tc resolved).
+    tc_floor : float
+        Tc below max(tc_floor, lowest resolved) is reported as 0 with status ``below_floor``.
+    rtol : float
+        Relative tolerance on Tc.
+    guess : float, optional
+        Starting Tc estimate, K.
+
+    Returns
+    -------
+    ConstantDosResult
+
+    Examples
+    --------
+    >>> r = constant_dos_tc([[1.0, 0.1], [0.1, 0.5]], 20.0, mu_star=0.1)
+    >>> r.status, r.tc > 0
+    ('converged', True)
+    """
+    lm = _lambda_matrix(lam)
+    if not (math.isfinite(omega_e) and omega_e > 0):
+        raise InputError(f"omega_e = {omega_e!r}: the Einstein energy must be > 0 meV")
+    _check_options(float(mu_star), float(cutoff), max_matsubara)
+    n_b = lm.shape[0]
+    ones = [np.ones(1) for _ in range(n_b)]
+    st = _States(
+        weight=ones, energy=[np.zeros(1) for _ in range(n_b)], factors=[np.ones((1, 1))] * n_b, pref=None
+    )
+    floor = max(tc_floor, _lowest_kt(omega_e, cutoff, max_matsubara) / KB)
+
+    def evaluate(kt: float) -> _Spectrum:
+        return _leading(st, lm, omega_e, kt, mu_star=float(mu_star), cutoff=float(cutoff), with_chi=False)
+
+    res = _find_tc(evaluate, omega=omega_e, floor_k=floor, rtol=rtol, guess=guess)
+    if res.spectrum is None:
+        z = np.full(n_b, math.nan)
+        n_m = 0
+    else:
+        z = np.array([float(res.spectrum.normal.z_on(st, n)[0, 0]) for n in range(n_b)])
+        n_m = res.spectrum.normal.freqs.size
+    return ConstantDosResult(
+        tc=res.tc,
+        status=res.status,
+        lam=lm,
+        omega_e=float(omega_e),
+        mu_star=float(mu_star),
+        cutoff=float(cutoff),
+        z=z,
+        iterations=res.iterations,
+        floor=floor,
+        n_matsubara=n_m,
+    )
+
+
+# ----------------------------------------------------------------------------- the theory
+
+
+@dataclass(frozen=True)
+class EliashbergTheory(PairingTheory):
+    """Full-bandwidth multi-band Migdal–Eliashberg theory on the superlattice states.
+
+    Options (fields)
+    ----------------
+    mu_star : float
+        Coulomb pseudopotential at the scale Ω = ω̃₀ (default 0, like the BCS path), rescaled
+        to the Matsubara cutoff (Morel–Anderson); it acts as μ* Ĩ^{nn'}(q, q') between all bands.
+    cutoff : float
+        Matsubara cutoff ω_c in units of Ω (default 15).
+    coupling : {"g", "lambda"}
+        ``g``: the problem's couplings are the BCS g_nn' and λ_nn' = g_nn' √(Z_n Z_n')
+        (:func:`lambda_from_g`); ``lambda``: they are λ_nn' directly.
+    chi : bool
+        Keep the normal self-energy χ (default True; False is the particle–hole symmetric
+        approximation χ = 0).
+    max_matsubara : int
+        Largest number of positive Matsubara frequencies; Tc below
+        :meth:`lowest_tc` is reported as ``below_floor``.
+
+    Examples
+    --------
+    >>> from multigap import preset
+    >>> from multigap.problem import pairing_problem
+    >>> from multigap.theories import get_theory
+    >>> res = get_theory("eliashberg").solve_tc(pairing_problem(preset("A"), 1.0, g=0.4))
+    >>> res.status, 150 < res.tc < 251
+    ('converged', True)
+    """
+
+    name: ClassVar[str] = "eliashberg"
+    title: ClassVar[str] = (
+        "multi-band Migdal–Eliashberg (imaginary axis, full bandwidth, Einstein mode at ω̃₀)"
+    )
+    diagnostics: ClassVar[dict[str, tuple[str, str]]] = {
+        "Z_active": ("1", "mass renormalisation Z(iπk_BTc) of the leading band (pair-weighted q average)"),
+        "lambda_eff": ("1", "Eliashberg coupling λ_nn of the leading band"),
+        "chi_active": ("meV", "normal self-energy χ(iπk_BTc) of the leading band (pair-weighted q average)"),
+    }
+    has_gaps: ClassVar[bool] = False
+
+    mu_star: float = 0.0
+    cutoff: float = DEFAULT_CUTOFF
+    coupling: str = "g"
+    chi: bool = True
+    max_matsubara: int = DEFAULT_MAX_MATSUBARA
+
+    def __post_init__(self) -> None:
+        if self.coupling not in COUPLINGS:
+            raise InputError(f"coupling = {self.coupling!r}: must be one of {', '.join(COUPLINGS)}")
+        if not isinstance(self.chi, bool | np.bool_):
+            raise InputError(f"chi = {self.chi!r}: must be true or false")
+        _check_options(float(self.mu_star), float(self.cutoff), self.max_matsubara)
+
+    def couplings(self, problem: PairingProblem) -> NDArray[np.float64]:
+        """λ_nn' of ``problem`` in this theory's coupling convention (dimensionless)."""
+        if self.coupling == "lambda":
+            return np.array(problem.g, dtype=float)
+        return lambda_from_g(problem.g)[0]
+
+    def lowest_tc(self, problem: PairingProblem) -> float:
+        """Lowest Tc (K) the Matsubara grid resolves: cutoff·Ω/(2π k_B max_matsubara)."""
+        return _lowest_kt(problem.omega, float(self.cutoff), self.max_matsubara) / KB
+
+    def _states(self, problem: PairingProblem, mu: float, kt: float) -> _States:
+        bs = problem.states(mu, kt)
+        return _States(
+            weight=[b.weight for b in bs],
+            energy=[b.energy - mu for b in bs],
+            factors=[b.factors for b in bs],
+            pref=prefactor(problem.bands.mass_x),
+        )
+
+    def leading_eigenvalue(
+        self, problem: PairingProblem, temperature: float, mu: float | None = None
+    ) -> float:
+        """Largest eigenvalue of the linearised Eliashberg equation at ``temperature`` (K), μ (meV).
+
+        λ_max = 1 at Tc (dimensionless); default μ = μ₀.
+        """
+        kt = KB * float(temperature)
+        mu = problem.mu0 if mu is None else float(mu)
+        st = self._states(problem, mu, kt)
+        return _leading(
+            st,
+            self.couplings(problem),
+            problem.omega,
+            kt,
+            mu_star=float(self.mu_star),
+            cutoff=float(self.cutoff),
+            with_chi=bool(self.chi),
+        ).eigenvalue
+
+    def solve_tc(
+        self,
+        problem: PairingProblem,
+        *,
+        mu_mode: str = "fixed",
+        rtol: float = 1e-10,
+        guess: float | None = None,
+    ) -> TcResult:
+        """Eliashberg Tc of ``problem`` (K) at μ = μ₀.
+
+        Parameters
+        ----------
+        problem : PairingProblem
+            Bands, couplings (read per ``coupling``), Ω = ω̃₀ (meV), μ₀ (meV), Tc floor (K).
+        mu_mode : {"fixed"}
+            Only ``fixed`` (μ = μ₀, the interacting chemical potential) is implemented.
+        rtol : float
+            Relative tolerance on Tc (at least 1e-12 is used).
+        guess : float, optional
+            Starting Tc estimate in K (e.g. the BCS Tc or a neighbouring point's).
+
+        Returns
+        -------
+        TcResult
+            ``converged``, or ``below_floor`` (Tc = 0) when Tc is below
+            max(problem.tc_floor, :meth:`lowest_tc`); ``floor`` holds that temperature.
+            ``extras``: ``Z_active``, ``lambda_eff``, ``chi_active`` (NaN below the floor).
+
+        Raises
+        ------
+        UnsupportedError
+            For ``mu_mode="density"``.
+        ConvergenceError
+            If the normal state or the root search fails.
+        """
+        if mu_mode not in MU_MODES:
+            raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
+        if mu_mode != "fixed":
+            raise UnsupportedError(
+                "theory 'eliashberg' computes Tc at fixed μ = μ₀ only (mu_mode='fixed'); the "
+                "number equation with Z and χ is not implemented"
+            )
+        lam = self.couplings(problem)
+        mu = problem.mu0
+        floor = max(problem.tc_floor, self.lowest_tc(problem))
+        kt_cache: dict[float, _States] = {}
+
+        def evaluate(kt: float) -> _Spectrum:
+            # q nodes graded to k_BT rounded down to a power of 4 (as the BCS solver does)
+            level = math.floor(math.log(kt) / math.log(4.0))
+            if level not in kt_cache:
+                kt_cache[level] = self._states(problem, mu, 4.0**level)
+            return _leading(
+                kt_cache[level],
+                lam,
+                problem.omega,
+                kt,
+                mu_star=float(self.mu_star),
+                cutoff=float(self.cutoff),
+                with_chi=bool(self.chi),
+            )
+
+        res = _find_tc(evaluate, omega=problem.omega, floor_k=floor, rtol=max(rtol, 1e-12), guess=guess)
+        extras = {"Z_active": math.nan, "lambda_eff": math.nan, "chi_active": math.nan}
+        if res.spectrum is not None:
+            kt = KB * res.tc
+            level = math.floor(math.log(kt) / math.log(4.0))
+            st = kt_cache.get(level) or self._states(problem, mu, kt)
+            extras = _leading_band_diagnostics(st, res.spectrum, lam)
+        return TcResult(
+            tc=res.tc,
+            status=str(res.status),
+            converged=True,
+            mu=mu,
+            mu0=problem.mu0,
+            omega=problem.omega,
+            eigenvalue=res.eigenvalue,
+            iterations=res.iterations,
+            mu_mode=mu_mode,
+            floor=floor,
+            method=_METHOD,
+            spectrum=None,
+            extras=extras,
+        )
+
+
+def _leading_band_diagnostics(st: _States, spec: _Spectrum, lam: NDArray) -> dict[str, float]:
+    """Z, χ at the first Matsubara frequency of the band with the largest pair weight, and its λ_nn."""
+    ns = spec.normal
+    best = (-1.0, 0, 0.0, 0.0)
+    for n in range(st.n_bands):
+        phi0 = st.factors[n] @ spec.phi[n, 0]
+        z0 = ns.z_on(st, n)[:, 0]
+        chi0 = ns.chi_on(st, n)[:, 0]
+        w_abs = ns.freqs[None, :1] * z0[:, None]
+        _, _, p = _bubbles(st, n, w_abs, chi0[:, None], pair=True)
+        assert p is not None
+        wt = st.weight[n] * p[:, 0] * phi0 * phi0
+        total = float(np.sum(wt))
+        if total > best[0]:
+            best = (
+                total,
+                n,
+                float(np.dot(wt, z0)) / total if total > 0 else math.nan,
+                float(np.dot(wt, chi0)) / total if total > 0 else math.nan,
+            )
+    _, n, z, chi = best
+    return {"Z_active": z, "lambda_eff": float(lam[n, n]), "chi_active": chi}
