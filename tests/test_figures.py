@@ -26,12 +26,16 @@ from multigap.figures import (
     model_color,
     overlap_figure,
     save_figure,
+    tc_comparison_figure,
     tc_map_figure,
     tc_vs_anisotropy_figure,
     tc_vs_eta_figure,
     tc_vs_g_figure,
+    theory_label,
 )
+from multigap.figures.style import omitted_note, shown_tc, status_mask
 from multigap.presets import preset
+from multigap.status import Status
 
 N_BANDS = 3
 
@@ -94,24 +98,34 @@ def _synthetic_overlap() -> xr.Dataset:
     )
 
 
-def _synthetic_cut(name: str, g: float, n_floor: int = 0) -> xr.Dataset:
-    """An eta cut with the schema of eta_cut_dataset; the first ``n_floor`` points below the floor."""
+def _synthetic_cut(name: str, g: float, n_floor: int = 0, names: bool = False) -> xr.Dataset:
+    """An eta cut with the schema of sweep.run_cut; the first ``n_floor`` points below the floor.
+
+    Statuses are int8 codes (``names=True``: status names, as in version 0.1 cut files).
+    """
     eta = np.linspace(-0.5, 2.0, 26)
     tc = 100.0 * np.exp(-((eta - 1.0) ** 2))
     gap = np.vstack([0.02 * tc, 0.02 * tc, (0.18 + 0.01 * eta) * tc])
     ratio = 2 * gap / (0.08617 * tc)
     alpha = 0.5 - 0.3 * np.exp(-((eta - 0.8) ** 2))
-    status = np.array(["converged"] * eta.size, dtype=object)
-    status[:n_floor] = "below_floor"
+    status = np.array([Status.CONVERGED] * eta.size, dtype=object)
+    status[:n_floor] = Status.BELOW_FLOOR
+    gap_status = np.array([Status.CONVERGED] * eta.size, dtype=object)
+    gap_status[:n_floor] = Status.SKIPPED
     tc[:n_floor] = 0.0
     for arr in (gap, ratio):
         arr[:, :n_floor] = np.nan
     alpha[:n_floor] = np.nan
     aniso = gap[2] / gap[1]
+
+    def encode(values):
+        return np.array([str(v) if names else v.code for v in values], dtype=str if names else np.int8)
+
     return xr.Dataset(
         {
             "tc": ("eta", tc, {"units": "K"}),
-            "status": ("eta", status.astype(str), {"units": "1"}),
+            "status": ("eta", encode(status), {"units": "1"}),
+            "gap_status": ("eta", encode(gap_status), {"units": "1"}),
             "gap": (("band", "eta"), gap, {"units": "meV"}),
             "gap_ratio": (("band", "eta"), ratio, {"units": "1"}),
             "anisotropy": ("eta", aniso, {"units": "1"}),
@@ -209,18 +223,18 @@ def test_save_figure_writes_a_png(tmp_path):
 def test_figures_never_touch_pyplot(tmp_path):
     code = (
         "import sys, numpy as np\n"
-        "from multigap.datasets import bands_dataset, cutoff_dataset, eta_cut_dataset\n"
+        "from multigap.datasets import bands_dataset, cutoff_dataset\n"
+        "from multigap.sweep import run_cut, run_map\n"
         "from multigap.figures import band_structure_figure, cutoff_figure, save_figure\n"
         "from multigap.figures import gap_ratio_figure, tc_vs_anisotropy_figure\n"
         "from multigap.presets import preset\n"
         "band_structure_figure(bands_dataset(preset('A'), n_q=5))\n"
         "save_figure(cutoff_figure(cutoff_dataset([preset('B')], [0.2])), sys.argv[1])\n"
-        "cut = eta_cut_dataset(preset('A'), [0.9, 1.1])\n"
+        "cut = run_cut(preset('A'), [0.9, 1.1])\n"
         "save_figure(gap_ratio_figure(cut), sys.argv[1])\n"
         "save_figure(tc_vs_anisotropy_figure(cut), sys.argv[1])\n"
         "from multigap.figures import tc_map_figure, tc_vs_eta_figure, tc_vs_g_figure\n"
-        "from multigap.sweep import compute_map\n"
-        "m = compute_map(preset('A'), [-0.5, 0.5, 1.0], [0.2, 0.4], executor='serial', progress=False)\n"
+        "m = run_map(preset('A'), [-0.5, 0.5, 1.0], [0.2, 0.4], executor='serial', progress=False).dataset\n"
         "for f in (tc_map_figure, tc_vs_eta_figure, tc_vs_g_figure):\n"
         "    save_figure(f(m), sys.argv[1])\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
@@ -286,10 +300,11 @@ def test_gap_ratio_figure_panels_lines_and_reference_values():
     assert len(gap_ratio_figure([a]).axes) == 2
 
 
-def test_undefined_points_are_counted_in_a_note_not_hidden():
-    fig = gap_ratio_figure(_synthetic_cut("A", 0.25, n_floor=3))
+@pytest.mark.parametrize("names", [False, True], ids=["codes", "names"])
+def test_undefined_points_are_counted_in_a_note_not_hidden(names):
+    fig = gap_ratio_figure(_synthetic_cut("A", 0.25, n_floor=3, names=names))
     notes = [t.get_text() for ax in fig.axes for t in ax.texts if "not shown" in t.get_text()]
-    assert len(notes) == 2 and all("3" in n and "1e-08 K" in n for n in notes)
+    assert notes == ["not shown: 3 below the floor 1e-08 K"] * 2
     fig7 = tc_vs_anisotropy_figure(_synthetic_cut("A", 0.25, n_floor=3))
     assert any("not shown: 3" in t.get_text() for t in fig7.axes[0].texts)
     assert not any(
@@ -394,7 +409,13 @@ def test_tc_vs_eta_figure_omits_points_below_the_floor_and_says_so():
     y = curve.get_ydata()
     assert np.isnan(y[:7]).all() and np.isfinite(y[7:]).all()  # 0 K and failed never drawn
     notes = [t.get_text() for t in log_ax.texts if "not shown" in t.get_text()]
-    assert notes == ["not shown: 5 points with $T_c$ below the floor 1e-08 K, 2 failed points"]
+    assert notes == ["not shown: 5 below the floor 1e-08 K, 2 failed"]
+    # the linear panel draws Tc below the floor as 0 K and leaves out only the failed points
+    lin_ax = fig.axes[1]
+    (curve,) = [line for line in lin_ax.get_lines() if line.get_label().startswith("g = ")]
+    y = curve.get_ydata()
+    assert (y[:5] == 0.0).all() and np.isnan(y[5:7]).all() and np.isfinite(y[7:]).all()
+    assert [t.get_text() for t in lin_ax.texts if "not shown" in t.get_text()] == ["not shown: 2 failed"]
 
 
 def test_tc_vs_g_figure_resonant_and_anti_resonant_panels():
@@ -444,3 +465,70 @@ def test_map_figures_reject_other_datasets():
         tc_vs_eta_figure(cube)
     with pytest.raises(InputError, match="at least one"):
         tc_map_figure()
+
+
+# --------------------------------------------------------------------------- statuses and theories
+def test_only_converged_points_are_drawn_whatever_the_other_status():
+    """Interpolated and skipped points carry numbers but are never drawn as computed."""
+    ds = _synthetic_map("A")
+    status = ds["status"].values.copy()
+    status[10, :] = Status.INTERPOLATED.code
+    status[11, :] = Status.SKIPPED.code
+    ds["status"] = (("eta", "g"), status)
+    assert np.isfinite(ds["tc"].values[10:12]).all()  # the numbers are there ...
+    shown = shown_tc(ds, below_floor=0.0)
+    assert np.isnan(shown[10:12]).all() and np.isfinite(np.delete(shown, [10, 11], axis=0)).all()
+    fig = tc_map_figure(ds)
+    (mesh,) = [c for c in fig.axes[0].collections if c.__class__.__name__ == "QuadMesh"]
+    assert mesh.get_array().mask[:, 10:12].all()  # ... but drawn grey
+    note = next(t.get_text() for t in fig.axes[0].texts if "not shown" in t.get_text())
+    assert note == f"not shown: {ds.sizes['g']} interpolated, {ds.sizes['g']} skipped (grey)"
+
+
+def test_status_helpers_read_codes_and_names_alike():
+    assert status_mask(np.array([0, 1, 2, 3], dtype=np.int8), Status.FAILED).tolist() == [0, 0, 1, 0]
+    assert status_mask(np.array(["converged", "failed"]), Status.CONVERGED).tolist() == [1, 0]
+    coded = xr.Dataset({"status": ("p", np.array([2, 2, 3, 0], dtype=np.int8))})
+    named = xr.Dataset({"status": ("p", np.array(["failed", "failed", "interpolated", "converged"]))})
+    assert omitted_note(coded) == omitted_note(named) == "not shown: 2 failed, 1 interpolated"
+    assert omitted_note(coded, np.array([False, False, False, True])) is None
+
+
+def test_figures_showing_tc_name_the_theory_and_bound_of_their_data():
+    attrs = {"theory": "bcs", "bound": "bkt"}
+    tc_map = _synthetic_map("A").assign_attrs(attrs)
+    cut = _synthetic_cut("A", 0.25).assign_attrs(attrs)
+    assert theory_label(tc_map) == "theory: bcs, bound: bkt"
+    label = "[theory: bcs, bound: bkt]"
+    assert label in tc_map_figure(tc_map).axes[0].get_title()
+    assert label in tc_vs_eta_figure(tc_map).axes[0].get_title()
+    assert label in tc_vs_g_figure(tc_map)._suptitle.get_text()
+    assert label in gap_ratio_figure(cut).axes[0].get_title()
+    assert label in tc_vs_anisotropy_figure(cut).axes[0].get_title()
+    # without the attrs (files of version 0.1) there is no label
+    assert "theory" not in tc_map_figure(_synthetic_map("A")).axes[0].get_title()
+
+
+def test_tc_comparison_figure_one_line_per_theory_and_bound():
+    ref = _synthetic_map("A").assign_attrs(theory="bcs", bound="none")
+    lower = ref.copy(deep=True).assign_attrs(theory="bcs", bound="bkt")
+    lower["tc"] = lower["tc"] * 0.5
+    other = ref.copy(deep=True).assign_attrs(theory="toy", bound="none")
+    fig = tc_comparison_figure(ref, lower, other)
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "theory: bcs",
+        "theory: bcs, bound: bkt",
+        "theory: toy",
+    ]
+    g = ref["g"].values
+    tc = ref["tc"].values
+    j = int(np.unravel_index(int(np.nanargmax(tc)), tc.shape)[1])  # default g: the reference maximum
+    curves = [
+        line for line in ax.get_lines() if line.get_label() in ("theory: bcs", "theory: bcs, bound: bkt")
+    ]
+    np.testing.assert_array_equal(curves[0].get_ydata(), tc[:, j])
+    np.testing.assert_array_equal(curves[1].get_ydata(), 0.5 * tc[:, j])
+    assert f"{g[j]:.3g}" in ax.get_title()
+    with pytest.raises(InputError, match="one model"):
+        tc_comparison_figure(ref, _synthetic_map("B"))
