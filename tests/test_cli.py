@@ -491,20 +491,20 @@ def test_map_ctrl_c_keeps_the_chunks_and_prints_the_resume_command(runner, tmp_p
 
     import xarray as xr
 
-    import multigap.sweep as sweep
+    from multigap.sweep.store import ChunkStore
 
     out = tmp_path / "m.nc"
     args = _map_args(out, "--chunk-size", "2")
-    save = sweep._save_chunk
+    save = ChunkStore.save
     saved: list[int] = []
 
-    def interrupt_after_two(parts, index, arrays):
+    def interrupt_after_two(self, index, bounds, arrays):
         if len(saved) == 2:
             raise KeyboardInterrupt
-        save(parts, index, arrays)
+        save(self, index, bounds, arrays)
         saved.append(index)
 
-    monkeypatch.setattr(sweep, "_save_chunk", interrupt_after_two)
+    monkeypatch.setattr(ChunkStore, "save", interrupt_after_two)
     result = runner.invoke(main, args)
     assert result.exit_code == 130, result.output
     lines = result.stderr.strip().splitlines()
@@ -512,7 +512,7 @@ def test_map_ctrl_c_keeps_the_chunks_and_prints_the_resume_command(runner, tmp_p
     assert lines[0].startswith("Interrupted: the 2 finished chunks are kept in ")
     resume = lines[0].split("resume with: ", 1)[1]
     assert not out.exists()
-    monkeypatch.setattr(sweep, "_save_chunk", save)
+    monkeypatch.setattr(ChunkStore, "save", save)
     argv = shlex.split(resume)
     assert argv[0] == "multigap"
     again = runner.invoke(main, argv[1:])
@@ -655,11 +655,39 @@ def test_reproduce_ctrl_c_exits_130_with_one_line(runner, tmp_path, monkeypatch)
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
-        yield  # pragma: no cover - a generator, like the real one
 
-    monkeypatch.setattr(rep, "_static_outputs", interrupted)
+    monkeypatch.setattr(rep, "reproduce", interrupted)
     result = runner.invoke(main, ["reproduce", "--quick", "--out", str(tmp_path / "r")])
     assert result.exit_code == 130
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("Interrupted: the 0 finished chunks are kept in nowhere")
-    assert line.endswith(f"resume with: multigap reproduce --out {tmp_path / 'r'} --quick")
+    assert line.startswith("Interrupted: no chunk had finished, nothing is kept")
+    assert line.endswith(f"run again with: multigap reproduce --out {tmp_path / 'r'} --quick")
+
+
+@pytest.mark.parametrize("command", ["reproduce", "tc"])
+def test_sigterm_is_handled_like_ctrl_c_and_exits_143(runner, tmp_path, monkeypatch, command):
+    """A real SIGTERM to this process while a command runs: one line, exit 143, handler restored."""
+    import os
+    import signal
+    import time
+
+    import multigap.reproduce as rep
+    import multigap.theories as theories
+
+    def terminated(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises before this ends
+        raise AssertionError("SIGTERM was not handled")
+
+    before = signal.getsignal(signal.SIGTERM)
+    if command == "reproduce":
+        monkeypatch.setattr(rep, "reproduce", terminated)
+        args = ["reproduce", "--quick", "--out", str(tmp_path / "r")]
+    else:
+        monkeypatch.setattr(theories.BCSTheory, "solve_tc", terminated)
+        args = ["tc", "--eta", "1"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 143, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Interrupted")
+    assert signal.getsignal(signal.SIGTERM) is before
