@@ -320,3 +320,42 @@ def test_theory_anchors_cited_anywhere_exist() -> None:
 @pytest.mark.parametrize("name", _THEORY_CITERS)
 def test_no_citation_of_the_absent_spec(name: str) -> None:
     assert not re.search(r"SPEC(\.md| §)", page(name)), f"{name} cites SPEC, which is not in the repository"
+
+
+def _resolve(name: str) -> object:
+    """A dotted name as theory.md writes it: a module path, a class member, or a model field."""
+    import importlib
+
+    import multigap
+
+    parts = name.removeprefix("multigap.").split(".")
+    candidates: list[tuple[object, list[str]]] = []
+    try:
+        candidates.append((importlib.import_module(f"multigap.{parts[0]}"), parts[1:]))
+    except ImportError:
+        pass
+    modules = [importlib.import_module(f"multigap.{m}") for m in ("model", "bands", "observables", "dos")]
+    candidates += [(root, parts) for root in (multigap, preset("A"), *modules)]
+    for root, rest in candidates:
+        obj = root
+        for part in rest:
+            if not hasattr(obj, part):
+                break
+            obj = getattr(obj, part)
+        else:
+            return obj
+    raise AssertionError(f"docs/theory.md names `{name}`, which multigap does not have")
+
+
+def test_names_in_theory_exist() -> None:
+    names = set(
+        re.findall(
+            r"`((?:multigap\.)?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?:\([^`]*\))?`", page("docs/theory.md")
+        )
+    )
+    names -= {"scipy.constants"}
+    assert len(names) > 20
+    for name in sorted(names):
+        _resolve(name)
+    with pytest.raises(AssertionError, match="does not have"):
+        _resolve("tc.no_such_solver")
