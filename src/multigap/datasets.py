@@ -12,9 +12,10 @@ and returns a Dataset in which
 Datasets comparing several models (:func:`cutoff_dataset`) have a ``model`` dimension and store
 the models as ``model_toml_0``, ``model_toml_1``, … in the same order.
 
-Pairing results (:func:`eta_cut_dataset`, :func:`tc_point_dataset`, :func:`gaps_point_dataset`,
-:func:`isotope_point_dataset`) store the model *with* the active coupling g and any overrides
-applied (:func:`with_pairing_overrides`), so the stored model alone reproduces every number.
+Pairing results (:func:`tc_point_dataset`, :func:`gaps_point_dataset`,
+:func:`isotope_point_dataset`; η cuts are :func:`multigap.sweep.run_cut`) store the model
+*with* the active coupling g and any overrides applied (:func:`with_pairing_overrides`), so the
+stored model alone reproduces every number.
 Values that are not defined (gaps where Tc is below the floor, α where Tc = 0) are NaN and the
 reason is in a ``status`` variable; ``attrs["missing_values"]`` says which.
 
@@ -34,7 +35,7 @@ from numpy.typing import ArrayLike
 
 from . import __version__
 from .bands import KronigPenneyBands, band_structure, lifshitz_scale
-from .errors import InputError, ModelError, MultigapError
+from .errors import InputError, ModelError
 from .model import Model, dumps_model
 
 if TYPE_CHECKING:
@@ -47,7 +48,6 @@ __all__ = [
     "bands_dataset",
     "cutoff_dataset",
     "dos_dataset",
-    "eta_cut_dataset",
     "eta_grid",
     "fermi_surface_dataset",
     "gaps_point_dataset",
@@ -413,11 +413,8 @@ def cutoff_dataset(models: Sequence[Model], g: ArrayLike) -> xr.Dataset:
 # ----------------------------------------------------------------------------- pairing results
 #: What NaN means in the pairing Datasets (stored as ``attrs["missing_values"]``).
 MISSING_VALUES = (
-    "NaN marks a value that is not defined, never a silent failure: where status is 'below_floor' "
-    "(Tc under numerics.tc_floor, reported as tc = 0) the gap solve is skipped (gap_status "
-    "'skipped_below_floor') and gap, gap_min, gap_max, gap_ratio, mu_shift, anisotropy and alpha are "
-    "NaN; where a solver raised, status or gap_status is 'failed' and attrs['failures'] holds the "
-    "message; anisotropy is also NaN where the lower gap is exactly 0"
+    "NaN marks a value that is not defined, never a silent failure: alpha is NaN where Tc is below "
+    "numerics.tc_floor (status 'below_floor', reported as tc = 0)"
 )
 
 
@@ -666,179 +663,4 @@ def isotope_point_dataset(model: Model, eta: float, alpha: float, tc: TcResult, 
             isotope_method=method,
             missing_values=MISSING_VALUES,
         ),
-    )
-
-
-def eta_cut_dataset(
-    model: Model,
-    eta: ArrayLike,
-    g: float | None = None,
-    *,
-    with_gaps: bool = True,
-    with_isotope: bool = True,
-    progress: bool = False,
-    mu_mode: str = "density",
-    interband: float | ArrayLike | None = None,
-    omega0: float | None = None,
-    n_nodes: int | None = None,
-) -> xr.Dataset:
-    """Tc, T = 0 gaps, gap ratios, Δ₃/Δ₂ and the isotope coefficient along η at fixed g.
-
-    The data of paper Figs. 6 and 7.  For each η one pairing problem is built and reused:
-    Tc at μ = μ₀ (:func:`multigap.tc.solve_tc`), α from the same problem
-    (:func:`multigap.observables.isotope_from_problem`), and the gaps at T = 0
-    (:func:`multigap.gaps.solve_gaps` warm-started from that Tc, :func:`~multigap.observables.summarize`).
-    Each value equals what :func:`multigap.critical_temperature`,
-    :func:`multigap.zero_temperature_gaps` and :func:`multigap.isotope_coefficient` return for the
-    stored model (``attrs["model_toml"]``) at that η.
-
-    Parameters
-    ----------
-    model : Model
-        The model.
-    eta : array_like
-        Lifshitz parameters η (dimensionless), 1-D.
-    g : float, optional
-        Active-band coupling g = g_aa (dimensionless); default the model's (1/4 for A, 1/3 for B).
-    with_gaps : bool
-        Solve the gap equation at T = 0 (≈ 0.1–0.2 s per η); else the gap variables are absent.
-    with_isotope : bool
-        Compute α (≈ 20 ms per η); else ``alpha`` is absent.
-    progress : bool
-        Show a tqdm progress bar on stderr.
-    mu_mode : {"density", "fixed"}
-        Chemical potential of the gap solve: from the number equation (default) or μ = μ₀.
-    interband, omega0, n_nodes
-        Pairing overrides (:func:`with_pairing_overrides`): interband coupling(s), ω₀ (meV),
-        quadrature nodes per panel.
-
-    Returns
-    -------
-    xarray.Dataset
-        Coordinates ``eta`` and ``band``; ``tc(eta)`` (K, 0 below the floor), ``status(eta)``
-        (converged | below_floor | failed), ``mu0(eta)`` (meV), scalars ``omega``, ``E_L``, ``dE`` (meV); with
-        gaps: ``gap``, ``gap_min``, ``gap_max`` (band, eta; meV), ``gap_ratio(band, eta)``
-        (2Δ_n/k_BTc), ``has_fermi_surface(band, eta)``, ``mu_shift(eta)`` (μ − μ₀, meV),
-        ``anisotropy(eta)`` (Δ_a/Δ_{a−1}, the paper's Δ₃/Δ₂), ``gap_status(eta)`` (converged |
-        skipped_below_floor | failed); with isotope: ``alpha(eta)``.  NaN only where the status
-        says so (``attrs["missing_values"]``); attrs also hold the model, ``g``, ``mu_mode``.
-
-    Raises
-    ------
-    InputError
-        For an empty or non-finite η, an unknown ``mu_mode``.
-    ModelError
-        If g or an override makes an invalid model (e.g. g >= 0.5 with softening).
-    """
-    from tqdm import tqdm
-
-    from .gaps import solve_gaps
-    from .observables import isotope_from_problem, summarize
-    from .problem import MU_MODES, cached_bands, pairing_problem
-    from .tc import solve_tc
-
-    eta = _as_1d("eta", eta)
-    if mu_mode not in MU_MODES:
-        raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
-    m = with_pairing_overrides(model, g=g, interband=interband, omega0=omega0, n_nodes=n_nodes)
-    n_b, n_e = m.n_bands, eta.size
-    pair = anisotropy_bands(m)
-    tc = np.full(n_e, np.nan)
-    mu0 = np.full(n_e, np.nan)
-    status = ["failed"] * n_e
-    alpha = np.full(n_e, np.nan)
-    gap, gap_min, gap_max, ratio = (np.full((n_b, n_e), np.nan) for _ in range(4))
-    has_fs = np.zeros((n_b, n_e), dtype=np.int8)
-    mu_shift = np.full(n_e, np.nan)
-    aniso = np.full(n_e, np.nan)
-    gap_status = ["failed"] * n_e
-    failures: list[str] = []
-    bar = tqdm(eta, desc=f"model {m.name}, g = {_active_g(m):.4g}", unit="eta", disable=not progress)
-    for i, x in enumerate(bar):
-        problem = pairing_problem(m, float(x))
-        mu0[i] = problem.mu0
-        try:
-            tc_result = solve_tc(problem)
-        except MultigapError as exc:
-            failures.append(f"eta = {x!r}: Tc: {exc}")
-            continue
-        tc[i], status[i] = tc_result.tc, tc_result.status
-        if with_isotope and tc_result.tc > 0:
-            alpha[i] = isotope_from_problem(problem)
-        if not with_gaps:
-            continue
-        if tc_result.tc <= 0:
-            gap_status[i] = "skipped_below_floor"
-            continue
-        try:
-            summary = summarize(problem, solve_gaps(problem, mu_mode=mu_mode, tc=tc_result))
-        except MultigapError as exc:
-            failures.append(f"eta = {x!r}: gaps: {exc}")
-            continue
-        gap_status[i] = summary.result.status
-        gap[:, i], gap_min[:, i], gap_max[:, i] = (
-            summary.gaps.mean,
-            summary.gaps.minimum,
-            summary.gaps.maximum,
-        )
-        ratio[:, i] = summary.ratios
-        has_fs[:, i] = summary.gaps.has_fermi_surface
-        mu_shift[i] = summary.mu_shift
-        aniso[i] = _anisotropy(summary, pair)
-    up, lo = pair if pair is not None else (0, 0)
-    a = m.active_band
-    e_l, width = lifshitz_scale(cached_bands(m), a)
-    data: dict[str, xr.Variable] = {
-        "tc": _var("eta", tc, "K", "critical temperature at mu = mu0 (0 when below the floor)"),
-        "status": _str_var("eta", status, "Tc solver status: converged | below_floor | failed"),
-        "mu0": _var("eta", mu0, "meV", "normal-state chemical potential mu0 = E_L + eta dE"),
-        "omega": _var((), m.pairing.omega, "meV", "pairing cutoff omega~_0 (Migdal-softened)"),
-        "E_L": _var((), e_l, "meV", f"band edge E_L = min_q E_{a}(q) of the active band"),
-        "dE": _var((), width, "meV", f"transverse dispersion dE = max - min of E_{a}(q)"),
-    }
-    if with_gaps:
-        data |= {
-            "gap": _var(
-                ("band", "eta"),
-                gap,
-                "meV",
-                "T = 0 band gap: Fermi-surface average of Delta_n(q), weight 1/k_x",
-            ),
-            "gap_min": _var(("band", "eta"), gap_min, "meV", "smallest Delta_n(q) on the Fermi surface"),
-            "gap_max": _var(("band", "eta"), gap_max, "meV", "largest Delta_n(q) on the Fermi surface"),
-            "gap_ratio": _var(("band", "eta"), ratio, "1", "gap ratio 2 Delta_n(T=0)/(k_B Tc)"),
-            "has_fermi_surface": _var(
-                ("band", "eta"), has_fs, "1", "1 if mu lies above the band minimum (0 also where not solved)"
-            ),
-            "mu_shift": _var("eta", mu_shift, "meV", f"mu - mu0 at T = 0 (mu_mode {mu_mode})"),
-            "anisotropy": _var("eta", aniso, "1", f"gap anisotropy Delta_{up}/Delta_{lo} at T = 0"),
-            "gap_status": _str_var(
-                "eta", gap_status, "gap solver status: converged | skipped_below_floor | failed"
-            ),
-        }
-    if with_isotope:
-        data["alpha"] = _var(
-            "eta", alpha, "1", "isotope coefficient alpha = (1/2) dln Tc/dln omega0 at fixed g, mu = mu0"
-        )
-    attrs = _pairing_attrs(
-        m,
-        f"Tc, gaps and isotope coefficient of model {m.name} against eta at g_{a}{a} = {_active_g(m):.6g}",
-        g=_active_g(m),
-        mu_mode=mu_mode,
-        tc_mu_mode="fixed",
-        temperature_K=0.0,
-        tc_floor_K=float(m.numerics.tc_floor),
-        anisotropy_upper=up,
-        anisotropy_lower=lo,
-        missing_values=MISSING_VALUES,
-    )
-    if failures:
-        attrs["failures"] = "; ".join(failures)
-    return xr.Dataset(
-        data,
-        coords={
-            "eta": _var("eta", eta, "1", "Lifshitz parameter eta = (mu0 - E_L)/dE"),
-            "band": _band_coord(n_b),
-        },
-        attrs=attrs,
     )

@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -230,6 +231,9 @@ class ChunkStore:
                     f"out: {str(self.parts)!r} holds chunks of a different computation (differs in: "
                     f"{', '.join(diff)}); pass overwrite=True to discard them, or choose another out"
                 )
+            if old is not None:  # overwrite: the other computation's chunks go
+                for f in self.parts.glob("chunk_*.npz"):
+                    _remove(f)
         elif path.exists():
             _remove(path)
         text = json.dumps(self.manifest, sort_keys=True, indent=1)
@@ -280,9 +284,9 @@ class ChunkStore:
         if not path.is_file() or path.is_symlink():
             return {}, "not a regular file"
         try:
-            with np.load(path, allow_pickle=False) as data:
+            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:
                 arrays = {key: data[key] for key in data.files}
-        except (OSError, ValueError, EOFError, KeyError) as exc:
+        except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
             return {}, f"unreadable ({type(exc).__name__})"
         raw = arrays.pop(IDENTITY_KEY, None)
         try:
