@@ -1,8 +1,12 @@
 """The command-line shell: JSON agrees with the library, files round-trip, errors are one line."""
 
+import dataclasses
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -14,6 +18,15 @@ from multigap.cli import main, resolve_model
 from multigap.io import model_from_dataset, read_dataset
 from multigap.model import dumps_model, loads_model, model_to_dict
 from multigap.presets import preset
+from multigap.status import Status
+from multigap.theories import (
+    BCSTheory,
+    BoundResult,
+    PairingTheory,
+    TcBound,
+    register_bound,
+    register_theory,
+)
 
 
 @pytest.fixture
@@ -691,3 +704,188 @@ def test_sigterm_is_handled_like_ctrl_c_and_exits_143(runner, tmp_path, monkeypa
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("Interrupted")
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+# ------------------------------------------------------------- theories and bounds by name
+@dataclass(frozen=True)
+class _ScaledTheory(PairingTheory):
+    """A toy theory registered by this test only: BCS Tc times ``factor``, with one diagnostic."""
+
+    name: ClassVar[str] = "cli-toy-scaled"
+    title: ClassVar[str] = "BCS Tc times a factor (CLI test)"
+    diagnostics: ClassVar = {"unscaled_tc": ("K", "BCS Tc before the factor")}
+    factor: float = 0.5
+
+    def solve_tc(self, problem, *, mu_mode="fixed", rtol=1e-10, guess=None):
+        base = BCSTheory().solve_tc(problem, mu_mode=mu_mode, rtol=rtol)
+        return dataclasses.replace(
+            base, tc=base.tc * self.factor, spectrum=None, extras={"unscaled_tc": base.tc}
+        )
+
+
+@dataclass(frozen=True)
+class _CapBound(TcBound):
+    """A toy bound registered by this test only: Tc = min(Tc_mf, cap)."""
+
+    name: ClassVar[str] = "cli-toy-cap"
+    title: ClassVar[str] = "a fixed cap (CLI test)"
+    diagnostics: ClassVar = {"cap_margin": ("K", "cap - Tc_mf")}
+    needs_gaps: ClassVar[bool] = False
+    cap: float = 100.0
+
+    def apply(self, problem, theory, tc):
+        return BoundResult(
+            tc=min(tc.tc, self.cap),
+            tc_mf=tc.tc,
+            tc_bound=self.cap,
+            status=Status.CONVERGED,
+            extras={"cap_margin": self.cap - tc.tc},
+        )
+
+
+register_theory(_ScaledTheory)
+register_bound(_CapBound)
+
+
+def test_a_registered_theory_runs_through_tc_with_its_options_and_diagnostics(runner, tmp_path):
+    from multigap import critical_temperature
+
+    out = tmp_path / "toy.nc"
+    args = ["tc", "--eta", "1", "--g", "0.4", "--theory", "cli-toy-scaled", "--theory-option", "factor=0.25"]
+    data = _json(runner.invoke(main, [*args, "--json", "--out", str(out)]))
+    bcs = critical_temperature(preset("A"), eta=1, g=0.4).tc
+    assert data["tc_K"] == 0.25 * bcs and data["unscaled_tc"] == bcs
+    assert (data["theory"], data["theory_options"], data["bound"]) == (
+        "cli-toy-scaled",
+        {"factor": 0.25},
+        "none",
+    )
+    ds = read_dataset(out)
+    assert ds.attrs["theory"] == "cli-toy-scaled" and json.loads(ds.attrs["theory_options"]) == {
+        "factor": 0.25
+    }
+    assert float(ds["unscaled_tc"]) == bcs and ds["unscaled_tc"].attrs["units"] == "K"
+    assert "theory cli-toy-scaled" in runner.invoke(main, args).stdout
+    # isotope: the generic central difference of the interface; a constant factor leaves alpha unchanged
+    iso = _json(runner.invoke(main, ["isotope", "--eta", "1", "--theory", "cli-toy-scaled", "--json"]))
+    bcs_iso = _json(runner.invoke(main, ["isotope", "--eta", "1", "--json"]))
+    assert iso["alpha"] == pytest.approx(bcs_iso["alpha"], rel=1e-4)
+    # gaps: this theory has none, said in one line
+    line = _one_line_error(runner.invoke(main, ["gaps", "--eta", "1", "--theory", "cli-toy-scaled"]))
+    assert "cli-toy-scaled" in line and "gaps" in line
+
+
+def test_a_bound_gives_bounded_mean_field_and_bound_temperatures(runner, tmp_path):
+    out = tmp_path / "b.nc"
+    args = ["tc", "--eta", "1", "--g", "0.4", "--bound", "cli-toy-cap", "--json", "--out", str(out)]
+    data = _json(runner.invoke(main, args))
+    plain = _json(runner.invoke(main, ["tc", "--eta", "1", "--g", "0.4", "--json"]))
+    assert plain["bound"] == "none" and plain["theory"] == "bcs" and "tc_mf_K" not in plain
+    assert data["tc_mf_K"] == plain["tc_K"] > 100.0
+    assert data["tc_K"] == 100.0 and data["tc_cli-toy-cap_K"] == 100.0
+    assert data["cap_margin"] == 100.0 - plain["tc_K"] and data["bound_status"] == "converged"
+    ds = read_dataset(out)
+    assert float(ds["tc"]) == 100.0 and float(ds["tc_mf"]) == plain["tc_K"] and float(ds["tc_bound"]) == 100.0
+    assert ds.attrs["bound"] == "cli-toy-cap"
+
+
+def test_a_registered_theory_runs_through_map(runner, tmp_path):
+    bcs_out, toy_out = tmp_path / "bcs.nc", tmp_path / "toy.nc"
+    assert runner.invoke(main, _map_args(bcs_out)).exit_code == 0
+    toy_args = [*_map_args(toy_out), "--theory", "cli-toy-scaled", "--theory-option", "factor=0.5"]
+    result = runner.invoke(main, toy_args)
+    assert result.exit_code == 0, result.output
+    assert "theory cli-toy-scaled" in result.stdout.splitlines()[0]
+    bcs, toy = read_dataset(bcs_out), read_dataset(toy_out)
+    np.testing.assert_allclose(toy["tc"].values, 0.5 * bcs["tc"].values, rtol=1e-9)
+    assert toy.attrs["theory"] == "cli-toy-scaled"
+    assert "--theory cli-toy-scaled --theory-option factor=0.5" in toy.attrs["command"]
+    again = runner.invoke(main, toy_args)  # the same map again: resumed, nothing computed
+    assert "0 computed, 1 reused of 1" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["tc", "--eta", "1", "--theory", "nosuch"], ["'--theory'", "'nosuch'", "bcs", "cli-toy-scaled"]),
+        (["tc", "--eta", "1", "--bound", "nosuch"], ["'--bound'", "'nosuch'", "none", "cli-toy-cap"]),
+        (
+            ["tc", "--eta", "1", "--theory-option", "mu_star=0.1"],
+            ["--theory-option", "mu_star", "known options"],
+        ),
+        (["tc", "--eta", "1", "--theory-option", "factor"], ["'--theory-option'", "KEY=VALUE"]),
+    ],
+)
+def test_bad_theory_options_exit_2_with_one_line(runner, args, fragments):
+    line = _one_line_error(runner.invoke(main, args))
+    for fragment in fragments:
+        assert fragment in line, line
+
+
+def test_theory_option_values_are_read_as_json():
+    from multigap.cli.options import parse_theory_options
+
+    parsed = parse_theory_options(None, None, ["a=1", "b=0.5", "c=true", "d=text", "e=null", "f= 2e-3 "])
+    assert parsed == {"a": 1, "b": 0.5, "c": True, "d": "text", "e": None, "f": 0.002}
+    assert isinstance(parsed["a"], int) and isinstance(parsed["c"], bool)
+
+
+def test_help_lists_a_theory_registered_at_run_time(runner):
+    assert "cli-toy-scaled" in runner.invoke(main, ["tc", "--help"]).stdout
+
+
+# ------------------------------------------------------------------------- files: inputs, outputs
+def test_point_commands_keep_existing_files_unless_told(runner, tmp_path):
+    out = tmp_path / "tc.nc"
+    assert runner.invoke(main, ["tc", "--eta", "1", "--out", str(out)]).exit_code == 0
+    first = out.read_bytes()
+    line = _one_line_error(runner.invoke(main, ["tc", "--eta", "0.5", "--out", str(out)]))
+    assert "--out" in line and "exists" in line and "--overwrite" in line
+    assert out.read_bytes() == first
+    assert runner.invoke(main, ["tc", "--eta", "0.5", "--out", str(out), "--overwrite"]).exit_code == 0
+    assert float(read_dataset(out)["eta"]) == 0.5
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_the_model_file_is_never_overwritten(runner, tmp_path):
+    path = tmp_path / "m.toml"
+    text = dumps_model(preset("B"))
+    path.write_text(text)
+    for args in (["tc", "--eta", "1"], ["bands", "--n-q", "3"]):
+        line = _one_line_error(
+            runner.invoke(main, [*args, "--model", str(path), "--out", str(path), "--overwrite"])
+        )
+        assert "--out" in line and "input" in line
+    assert path.read_text() == text
+
+
+def test_model_file_with_a_byte_order_mark_is_read(runner, tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + dumps_model(preset("B")).encode())
+    assert loads_model(runner.invoke(main, ["model", "show", str(path)]).stdout) == preset("B")
+
+
+def test_plot_reports_the_file_written_and_keeps_matplotlib_quiet(runner, tmp_path):
+    for name in ("fig.PNG", "fig.svg", "fig.pdf"):
+        result = runner.invoke(main, ["bands", "--n-q", "5", "--plot", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[-1] == f"wrote {tmp_path / name}"
+        assert (tmp_path / name).stat().st_size > 1000 and result.stderr == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.PNG", "fig.pdf", "fig.svg"]
+
+
+def test_a_full_disk_on_stdout_is_one_line(tmp_path):
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "multigap", "show-versions"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+    assert proc.returncode == 2, proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith("Error: output: No space left on device")

@@ -24,6 +24,7 @@ from .options import (
     overwrite_option,
     parse_float_list,
     range_text,
+    resolve_theory,
     theory_options,
 )
 from .render import check_outputs, save_figure_quietly
@@ -195,6 +196,7 @@ def map_(
             f"--eta/--g: {eta.size} x {g.size} = {eta.size * g.size} points; at most {MAX_MAP_POINTS}"
         )
     check_outputs({"--out": out}, inputs=[model_spec], overwrite=True)  # resuming needs an existing OUT
+    resolve_theory(theory, theory_option, bound)
     model = resolve_model(model_spec)
     for value in g.tolist():
         try:
@@ -270,8 +272,13 @@ _PLOT_KINDS = ("map", "eta-cuts", "g-cuts")
 
 
 def _read_map(path: Path) -> xr.Dataset:
+    import stat
+
     from ..io import read_dataset
 
+    with contextlib.suppress(OSError):
+        if path.exists() and not (stat.S_ISREG(path.stat().st_mode) or path.is_dir()):
+            raise InputError(f"input file {str(path)!r}: not a regular file (a NetCDF4 map is expected)")
     ds = read_dataset(path)
     if "tc" not in ds or "status" not in ds or "mu0" not in ds or not {"eta", "g"} <= set(ds.dims):
         title = ds.attrs.get("title")

@@ -20,14 +20,17 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 import numpy as np
 
-from ..errors import ModelError
+from ..errors import InputError, ModelError
 from ..model import Model
 from ..presets import resolve_model
+
+if TYPE_CHECKING:
+    from ..theories import PairingTheory, TcBound
 
 __all__ = [
     "FIGURE_SUFFIXES",
@@ -45,6 +48,7 @@ __all__ = [
     "parse_theory_options",
     "range_text",
     "resolve_pairing_model",
+    "resolve_theory",
     "result_options",
     "theory_options",
 ]
@@ -274,7 +278,7 @@ def _json_value(text: str) -> Any:
     except ValueError:
         return text
     if isinstance(value, float) and not math.isfinite(value):
-        raise click.BadParameter(f"{text!r}: must be finite")
+        raise click.BadParameter(f"{text!r}: a number must be finite")
     return value if isinstance(value, (bool, int, float, str)) or value is None else text
 
 
@@ -334,6 +338,36 @@ def theory_options(func: F) -> F:
             ),
         ],
     )
+
+
+def resolve_theory(theory: str, options: dict[str, Any], bound: str) -> tuple[PairingTheory, TcBound | None]:
+    """The theory and bound named by ``--theory``, ``--theory-option`` and ``--bound``.
+
+    Checked before any work, so a bad option ends the command at once with one line that names
+    the option.
+
+    Raises
+    ------
+    InputError
+        Unknown theory option (the message lists the known ones), or a bound the theory cannot
+        feed.
+    """
+    from ..theories import get_bound, get_theory
+
+    try:
+        th = get_theory(theory, **options)
+    except InputError as exc:
+        given = " ".join(f"{k}={v!r}" for k, v in options.items())
+        raise InputError(
+            f"--theory-option {given}: {exc}" if options else f"--theory {theory}: {exc}"
+        ) from None
+    try:
+        bd = get_bound(bound)
+        if bd is not None:
+            bd.check(th)
+    except InputError as exc:
+        raise InputError(f"--bound {bound}: {exc}") from None
+    return th, bd
 
 
 # --------------------------------------------------------------------------------- executors

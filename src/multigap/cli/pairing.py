@@ -19,6 +19,7 @@ from .options import (
     non_negative,
     pairing_options,
     resolve_pairing_model,
+    resolve_theory,
     result_options,
     theory_options,
 )
@@ -55,19 +56,6 @@ _MU_TEXT = {
     "fixed": "mu fixed at mu0",
     "density": "mu from the number equation (normal-state density of mu0)",
 }
-
-
-def _theory_and_bound(
-    theory: str, options: dict[str, Any], bound: str
-) -> tuple[PairingTheory, TcBound | None]:
-    """The theory and bound named on the command line (InputError for unknown options)."""
-    from ..theories import get_bound, get_theory
-
-    th = get_theory(theory, **options)
-    bd = get_bound(bound)
-    if bd is not None:
-        bd.check(th)
-    return th, bd
 
 
 def _theory_payload(th: PairingTheory, bd: TcBound | None) -> dict[str, Any]:
@@ -167,7 +155,7 @@ def tc(
     from ..problem import pairing_problem
 
     check_outputs({"--out": out}, inputs=[model_spec], overwrite=overwrite)
-    th, bd = _theory_and_bound(theory, theory_option, bound)
+    th, bd = resolve_theory(theory, theory_option, bound)
     m = resolve_pairing_model(model_spec, g, interband, omega0, nodes)
     problem = pairing_problem(m, eta)
     result = th.solve_tc(problem, mu_mode=mu_mode)
@@ -239,7 +227,7 @@ def gaps(
     from ..problem import pairing_problem
 
     check_outputs({"--out": out}, inputs=[model_spec], overwrite=overwrite)
-    th, bd = _theory_and_bound(theory, theory_option, bound)
+    th, bd = resolve_theory(theory, theory_option, bound)
     m = resolve_pairing_model(model_spec, g, interband, omega0, nodes)
     problem = pairing_problem(m, eta)
     summary = th.solve_gaps(problem, temperature=temperature, mu_mode=mu_mode)
@@ -330,7 +318,7 @@ def isotope(
     from ..theories import PairingTheory
 
     check_outputs({"--out": out}, inputs=[model_spec], overwrite=overwrite)
-    th, bd = _theory_and_bound(theory, theory_option, bound)
+    th, bd = resolve_theory(theory, theory_option, bound)
     m = resolve_pairing_model(model_spec, g, interband, omega0, nodes)
     problem = pairing_problem(m, eta)
     tc_result = th.solve_tc(problem)

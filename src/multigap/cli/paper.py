@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .maps import interrupted_run, scheduler_client, theory_args
-from .options import check_executor, executor_options, theory_options
+from .options import check_executor, executor_options, resolve_theory, theory_options
 
 __all__ = ["COMMANDS", "demo", "reproduce"]
 
@@ -53,7 +53,6 @@ def reproduce(
     command again.  Prints each file as it is written.
     """
     from ..reproduce import reproduce as run_reproduce
-    from ..theories import get_theory
 
     check_executor(executor, workers, scheduler)
     grids = grid_set or ("quick" if quick else "full")
@@ -68,7 +67,7 @@ def reproduce(
     args += theory_args(theory, theory_option, bound)
     command = shlex.join(args)
     show = sys.stderr.isatty() if progress is None else progress
-    the_theory = get_theory(theory, **theory_option)
+    the_theory, _ = resolve_theory(theory, theory_option, bound)
     try:
         with scheduler_client(executor, scheduler, workers) as client:  # one cluster for the whole run
             result = run_reproduce(
