@@ -174,7 +174,7 @@ def run_cut(
     Examples
     --------
     >>> from multigap import preset
-    >>> cut = run_cut(preset("A"), [1.0], g=0.25, quantities=("tc",))
+    >>> cut = run_cut(preset("A"), [1.0], g=0.4, quantities=("tc",))
     >>> round(float(cut["tc"][0]))
     251
     """

@@ -349,7 +349,7 @@ def solve_point(
     >>> m = preset("A")
     >>> s = PointSettings(m, cached_bands(m), get_theory("bcs"), None, ("tc",))
     >>> round(solve_point(s, 1.0, 0.4)["tc"])
-    313
+    251
     """
     rec = _Point({var.name: var.fill for var in schema(settings) if not var.per_band})
     rec.values["start_guess"] = COLD_START if guess is None else float(guess)

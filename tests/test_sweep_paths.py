@@ -1,0 +1,65 @@
+"""Point lists (paths) on the sweep engine: layout, coordinates, agreement with maps, bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from multigap.errors import InputError
+from multigap.model import Numerics
+from multigap.presets import preset
+from multigap.status import Status
+from multigap.sweep import compute_map, run_points, run_points_sweep
+
+
+@pytest.fixture(scope="module")
+def coarse():
+    return dataclasses.replace(preset("A"), numerics=Numerics(n_q=4, n_z=16))
+
+
+def test_path_points_equal_the_map_at_the_same_points(coarse):
+    eta, g = np.array([0.0, 0.5, 1.0]), np.array([0.2, 0.35])
+    grid = compute_map(coarse, eta, g, executor="serial", progress=False, warm_start=False)
+    ee, gg = np.meshgrid(eta, g, indexing="ij")
+    path = run_points(coarse, {"eta": ee.ravel(), "g": gg.ravel()}, warm_start=False)
+    # cold starts on both sides: the same problem and the same call, so the same bits
+    np.testing.assert_array_equal(path["tc"].values, grid["tc"].values.ravel())
+    warm = run_points(coarse, {"eta": ee.ravel(), "g": gg.ravel()})
+    assert np.count_nonzero(warm["start_guess"].values) == ee.size - 1  # one row: all but the first
+    np.testing.assert_allclose(warm["tc"].values, path["tc"].values, rtol=1e-9)  # within the Tc rtol
+
+
+def test_path_coordinates_gaps_and_repeated_points(coarse):
+    points = {
+        "eta": [1.0, 1.0, 0.6],
+        "g": [0.3, 0.3, 0.3],
+        "omega0": [300.0, 300.0, 250.0],
+        "pressure": [0, 2, 4],
+    }
+    run = run_points_sweep(
+        coarse, points, quantities=("tc", "gaps"), executor="processes", workers=2, chunk_size=1
+    )
+    ds = run.dataset
+    assert run.chunks_total == 3 and run.executor == "processes"
+    assert ds["tc"].dims == ("point",) and ds["gap"].dims == ("band", "point")
+    assert ds["pressure"].dims == ("point",) and ds["omega0"].attrs["units"] == "meV"
+    assert ds["tc"].values[0] == ds["tc"].values[1]  # a repeated point, chunk_size 1: both cold
+    assert ds["omega"].values[2] < ds["omega"].values[0]  # the cutoff follows omega0
+    assert np.all(ds["gap_status"].values == Status.CONVERGED.code)
+
+
+def test_path_rejects_bad_point_lists(coarse):
+    with pytest.raises(InputError, match="missing 'g'"):
+        run_points(coarse, {"eta": [0.5]})
+    with pytest.raises(InputError, match="one value per point"):
+        run_points(coarse, {"eta": [0.5, 1.0], "g": [0.3]})
+    with pytest.raises(InputError, match="unknown keys"):
+        run_points(coarse, {"eta": [0.5], "g": [0.3], "T": [1.0]})
+    with pytest.raises(InputError, match="omega0"):
+        run_points(coarse, {"eta": [0.5], "g": [0.3], "omega0": [-1.0]})
+    with pytest.raises(InputError, match=r"points\['g'\] = 0\.5"):
+        run_points(coarse, {"eta": [0.5], "g": [0.5]})
+    with pytest.raises(InputError, match="mapping"):
+        run_points(coarse, [(0.5, 0.3)])  # type: ignore[arg-type]
