@@ -359,3 +359,13 @@ def test_names_in_theory_exist() -> None:
         _resolve(name)
     with pytest.raises(AssertionError, match="does not have"):
         _resolve("tc.no_such_solver")
+
+
+def test_fermi_surface_etas_and_chunk_size() -> None:
+    import importlib
+
+    *etas, where = quoted("docs/conventions.md", r"η₁, η₂, η₃ = {N}, {N}, {N} by default \(`([\w.]+)`\)", 4)
+    module, _, attr = where.rpartition(".")
+    assert tuple(getattr(importlib.import_module(module), attr)) == tuple(value(e) for e in etas)
+    (chunk,) = quoted("docs/performance.md", r"Chunks of {N} points")
+    assert importlib.import_module("multigap.sweep").DEFAULT_CHUNK_SIZE == int(chunk)
