@@ -26,7 +26,7 @@ Units: energies in meV; the ratios are dimensionless.
 
 Examples
 --------
->>> round(pair_size(e_f=100.0, mu=100.0, gap=1.0) / (100.0 / 2**0.5), 4)
+>>> round(pair_size(e_f=1e4, mu=1e4, gap=1.0) / (1e4 / 2**0.5), 4)  # BCS: E_F/(√2 Δ)
 1.0
 """
 
