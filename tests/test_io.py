@@ -29,6 +29,15 @@ def _custom_model() -> Model:
     )
 
 
+def _without_cf(ds: xr.Dataset) -> xr.Dataset:
+    """A Dataset read back, less the CF global attributes that every write adds."""
+    out = ds.copy()
+    out.attrs = {
+        k: v for k, v in ds.attrs.items() if k not in {"Conventions", "history", "source", "references"}
+    }
+    return out
+
+
 def _assert_units_everywhere(ds: xr.Dataset) -> None:
     for name, var in ds.variables.items():
         assert "units" in var.attrs, name
@@ -42,7 +51,7 @@ def test_bands_round_trip_keeps_values_units_and_model(tmp_path, which):
     _assert_units_everywhere(ds)
     back = read_dataset(write_dataset(ds, tmp_path / "sub" / "bands.nc"))
     xr.testing.assert_identical(
-        back[["energy", "band_edges", "E_L", "dE"]], ds[["energy", "band_edges", "E_L", "dE"]]
+        _without_cf(back)[["energy", "band_edges", "E_L", "dE"]], ds[["energy", "band_edges", "E_L", "dE"]]
     )
     for name in ds.variables:
         assert back[name].attrs["units"] == ds[name].attrs["units"]
@@ -81,6 +90,35 @@ def test_bool_attributes_are_stored_as_integers(tmp_path):
     assert back["x"].attrs["flag"] == 1
 
 
+def test_every_file_carries_the_cf_global_attributes(tmp_path):
+    ds = xr.Dataset({"x": ("i", [1.0, 2.0], {"units": "meV"})}, attrs={"command": "multigap map --model A"})
+    first = write_dataset(ds, tmp_path / "a.nc")
+    back = read_dataset(first)
+    assert back.attrs["Conventions"] == "CF-1.10"
+    assert back.attrs["history"] == f"multigap {__version__}: multigap map --model A"
+    assert back.attrs["source"].startswith(f"multigap {__version__}: exact Kronig-Penney subbands")
+    assert "Mazziotti" in back.attrs["references"] and "CITATION.cff" in back.attrs["references"]
+    assert "history" not in ds.attrs  # the caller's Dataset is left alone
+    # rewriting a file read back keeps its history; a new command adds one line
+    again = read_dataset(write_dataset(back, tmp_path / "b.nc"))
+    assert again.attrs["history"] == back.attrs["history"]
+    back.attrs["command"] = "multigap plot"
+    assert read_dataset(write_dataset(back, tmp_path / "c.nc")).attrs["history"].splitlines() == [
+        f"multigap {__version__}: multigap map --model A",
+        f"multigap {__version__}: multigap plot",
+    ]
+    # no clock time in the attributes: writing the same Dataset twice gives the same bytes
+    assert write_dataset(ds, tmp_path / "d.nc").read_bytes() == first.read_bytes()
+    # without a command the line names the version only
+    assert read_dataset(write_dataset(ds.drop_attrs(), tmp_path / "f.nc")).attrs["history"] == (
+        f"multigap {__version__}"
+    )
+    # a Dataset's own source and references are kept
+    own = ds.assign_attrs(source="measured", references="doi:x")
+    own = read_dataset(write_dataset(own, tmp_path / "e.nc"))
+    assert (own.attrs["source"], own.attrs["references"]) == ("measured", "doi:x")
+
+
 def test_read_errors_name_the_file(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         read_dataset(tmp_path / "missing.nc")
@@ -109,7 +147,7 @@ def test_dos_round_trip_keeps_the_van_hove_infinity(tmp_path):
     back = read_dataset(write_dataset(ds, tmp_path / "dos.nc"))
     assert np.isinf(back["dos_total"].sel(eta=1.0))
     xr.testing.assert_identical(
-        back[["dos_total", "energy", "E_neck"]], ds[["dos_total", "energy", "E_neck"]]
+        _without_cf(back)[["dos_total", "energy", "E_neck"]], ds[["dos_total", "energy", "E_neck"]]
     )
     assert float(back["E_neck"]) == pytest.approx(float(back["E_L"] + back["dE"]), rel=1e-14)
     np.testing.assert_allclose(back["energy"].values, float(back["E_L"]) + eta * float(back["dE"]))
@@ -143,4 +181,6 @@ def test_overlap_dataset_matches_the_overlap_module(tmp_path):
     tensor = ds["overlap"].values
     np.testing.assert_allclose(tensor, np.transpose(tensor, (1, 0, 3, 2)), rtol=1e-12)  # (n,q) <-> (n',q')
     back = read_dataset(write_dataset(ds, tmp_path / "overlap.nc"))
-    xr.testing.assert_identical(back[["overlap", "mean_overlap"]], ds[["overlap", "mean_overlap"]])
+    xr.testing.assert_identical(
+        _without_cf(back)[["overlap", "mean_overlap"]], ds[["overlap", "mean_overlap"]]
+    )

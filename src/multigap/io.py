@@ -9,6 +9,10 @@ models, with their names in the ``model`` coordinate) and the package version in
 >>> model = model_from_dataset(ds)                   # doctest: +SKIP
 
 Units travel with the data: each variable's ``attrs["units"]`` (nm, 1/nm, meV, K, dimensionless).
+Every file also carries the CF global attributes (:data:`CF_CONVENTIONS`): ``Conventions``,
+``history`` (one line per write: the version and the command that made the data, no clock time,
+so that a resumed map is byte-identical to an uninterrupted one), ``source`` and ``references``
+(the paper whose model multigap implements, and the package).
 """
 
 from __future__ import annotations
@@ -19,12 +23,32 @@ from typing import Final
 import numpy as np
 import xarray as xr
 
+from . import __version__
 from .errors import InputError
 from .model import Model, loads_model
 
-__all__ = ["model_from_dataset", "model_tomls", "read_dataset", "write_dataset"]
+__all__ = [
+    "CF_CONVENTIONS",
+    "cf_global_attrs",
+    "model_from_dataset",
+    "model_tomls",
+    "read_dataset",
+    "write_dataset",
+]
 
 _ENGINE: Final = "h5netcdf"
+
+#: The CF conventions version the files follow (global attribute ``Conventions``).
+CF_CONVENTIONS: Final = "CF-1.10"
+_SOURCE: Final = (
+    "multigap {version}: exact Kronig-Penney subbands of a superlattice of quantum wires, "
+    "pair-overlap integrals and multiband BCS pairing (Tc, gaps, isotope coefficient)"
+)
+_REFERENCES: Final = (
+    "M. V. Mazziotti, R. Raimondi, A. Valletta, G. Campi and A. Bianconi, 'Resonant multi-gap "
+    "superconductivity at room temperature near a Lifshitz topological transition in sulfur "
+    "hydrides' (the model); multigap {version}, BSD-3-Clause (see its CITATION.cff)"
+)
 
 
 def _netcdf_safe_attrs(attrs: dict) -> dict:
@@ -39,13 +63,50 @@ def _netcdf_safe_attrs(attrs: dict) -> dict:
     return out
 
 
+def cf_global_attrs(attrs: dict) -> dict:
+    """Global attributes with the CF ones added: ``Conventions``, ``history``, ``source``, ``references``.
+
+    Parameters
+    ----------
+    attrs : dict
+        A Dataset's global attributes; its ``command`` (if any) names what made the data.
+
+    Returns
+    -------
+    dict
+        A copy with ``Conventions`` = :data:`CF_CONVENTIONS`; one line appended to ``history``
+        (``"multigap VERSION: COMMAND"``, or ``"multigap VERSION"`` without a command; not
+        repeated when it is already the last line, so calling this twice changes nothing);
+        ``source`` and ``references`` set unless the Dataset has its own.  Builders of datasets
+        call it too, so that a Dataset in memory equals the file written from it.
+
+    Examples
+    --------
+    >>> attrs = cf_global_attrs({"command": "multigap map --model A"})
+    >>> attrs["Conventions"], attrs["history"].endswith(": multigap map --model A")
+    ('CF-1.10', True)
+    """
+    out = dict(attrs)
+    out["Conventions"] = CF_CONVENTIONS
+    command = attrs.get("command")
+    line = f"multigap {__version__}: {command}" if command else f"multigap {__version__}"
+    history = str(attrs.get("history", "") or "")
+    if history.splitlines()[-1:] != [line]:
+        history = f"{history}\n{line}" if history else line
+    out["history"] = history
+    out.setdefault("source", _SOURCE.format(version=__version__))
+    out.setdefault("references", _REFERENCES.format(version=__version__))
+    return out
+
+
 def write_dataset(ds: xr.Dataset, path: str | Path) -> Path:
     """Write a Dataset to a NetCDF4 file (h5netcdf engine), creating parent folders.
 
     Parameters
     ----------
     ds : xarray.Dataset
-        Any Dataset; bool attributes are stored as 0/1 integers (NetCDF has no bool type).
+        Any Dataset; bool attributes are stored as 0/1 integers (NetCDF has no bool type), and
+        the CF global attributes are added (:func:`cf_global_attrs`; ``ds`` is not modified).
     path : str or Path
         Target file, conventionally ``*.nc``; overwritten if it exists.
 
@@ -61,7 +122,7 @@ def write_dataset(ds: xr.Dataset, path: str | Path) -> Path:
     """
     p = Path(path)
     out = ds.copy(deep=False)
-    out.attrs = _netcdf_safe_attrs(dict(ds.attrs))
+    out.attrs = _netcdf_safe_attrs(cf_global_attrs(dict(ds.attrs)))
     for name in out.variables:
         out[name].attrs = _netcdf_safe_attrs(dict(out[name].attrs))
     try:
