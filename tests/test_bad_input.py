@@ -16,8 +16,10 @@ so every other field is valid and the error must be about the changed one.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
+import os
 import socket
 import subprocess
 import sys
@@ -34,7 +36,7 @@ from click.testing import CliRunner
 
 from multigap.cli import main
 from multigap.model import model_to_dict
-from multigap.presets import preset
+from multigap.presets import MAX_MODEL_FILE_BYTES, preset
 
 # ------------------------------------------------------------------------------------------ rows
 
@@ -46,7 +48,8 @@ class Row:
     ``args`` is the command line; ``{f}`` in it is replaced by the path of the file written from
     ``file`` (TOML text, or raw bytes, or None for no file), ``{tmp}`` by the temporary folder.
     ``expect`` are fragments the one-line error must contain (``{f}``/``{tmp}`` substituted too);
-    matching is case-insensitive.
+    matching is case-insensitive.  ``extra_files`` maps names in the temporary folder to a kind
+    (see :func:`_make_extra`); ``stdout_to`` sends a subprocess's stdout to that file.
     """
 
     id: str
@@ -56,6 +59,7 @@ class Row:
     file_name: str = "model.toml"
     subprocess: bool = False
     extra_files: dict[str, Any] = field(default_factory=dict)
+    stdout_to: str | None = None
 
 
 def _base() -> dict[str, Any]:
@@ -371,10 +375,443 @@ PLOT_ROWS = [
     Row("plot-a-folder", ("plot", "{tmp}", "--out", "{tmp}/p.png"), ("{tmp}", "not a")),
 ]
 
-ROWS = MODEL_FILE_ROWS + OPTION_ROWS + MAP_ROWS + PLOT_ROWS
+# ------------------------------------------------------------------- issue 15: files and options
+POINT_COMMANDS: dict[str, tuple[str, ...]] = {
+    "tc": ("tc", "--eta", "1"),
+    "gaps": ("gaps", "--eta", "1"),
+    "isotope": ("isotope", "--eta", "1"),
+    "bands": ("bands", "--n-q", "3"),
+    "dos": ("dos", "--n-eta", "3"),
+    "overlap": ("overlap", "--n-q", "3"),
+}
+PLOT_COMMANDS = ("bands", "dos", "overlap")
+VALID_MODEL = toml_with(lambda d: None)
+
+#: Lost files: an output that is an input or exists already; outputs that cannot be written.
+OUTPUT_ROWS = [
+    *[
+        Row(
+            f"{name}-out-is-the-model-file",
+            (*cmd, "--model", "{f}", "--out", "{f}"),
+            ("--out", "{f}", "input"),
+            file=VALID_MODEL,
+        )
+        for name, cmd in POINT_COMMANDS.items()
+    ],
+    *[
+        Row(
+            f"{name}-plot-is-the-model-file",
+            (*POINT_COMMANDS[name], "--model", "{f}", "--plot", "{f}"),
+            ("--plot", "{f}", "input"),
+            file=VALID_MODEL,
+            file_name="model.png",
+        )
+        for name in PLOT_COMMANDS
+    ],
+    *[
+        Row(
+            f"{name}-out-exists",
+            (*cmd, "--out", "{tmp}/old.nc"),
+            ("--out", "{tmp}/old.nc", "exists", "--overwrite"),
+            extra_files={"old.nc": "text"},
+        )
+        for name, cmd in POINT_COMMANDS.items()
+    ],
+    *[
+        Row(
+            f"{name}-plot-exists",
+            (*POINT_COMMANDS[name], "--plot", "{tmp}/old.png"),
+            ("--plot", "{tmp}/old.png", "exists", "--overwrite"),
+            extra_files={"old.png": "text"},
+        )
+        for name in PLOT_COMMANDS
+    ],
+    Row(
+        "bands-out-and-plot-are-one-file",
+        ("bands", "--out", "{tmp}/x.png", "--plot", "{tmp}/x.png"),
+        ("--plot", "x.png", "--out"),
+    ),
+    Row(
+        "map-out-is-the-model-file",
+        ("map", "--model", "{f}", "--eta", "0:1:2", "--g", "0.2", "--out", "{f}"),
+        ("--out", "{f}", "input"),
+        file=VALID_MODEL,
+    ),
+    Row(
+        "plot-out-exists",
+        ("plot", "{tmp}/foreign.nc", "--out", "{tmp}/old.png"),
+        ("--out", "{tmp}/old.png", "exists", "--overwrite"),
+        extra_files={"foreign.nc": "netcdf", "old.png": "text"},
+    ),
+    *[
+        Row(f"{name}-out-empty", (*cmd, "--out", ""), ("--out", "empty name"))
+        for name, cmd in POINT_COMMANDS.items()
+    ],
+    Row("map-out-empty", ("map", "--eta", "0:1:2", "--g", "0.2", "--out", ""), ("--out", "empty name")),
+    Row(
+        "plot-out-empty",
+        ("plot", "{tmp}/foreign.nc", "--out", ""),
+        ("--out", "empty name"),
+        extra_files={"foreign.nc": "netcdf"},
+    ),
+    Row("bands-plot-empty", ("bands", "--plot", ""), ("--plot", "empty name")),
+    Row("tc-out-is-a-folder", ("tc", "--eta", "1", "--out", "{tmp}"), ("--out", "{tmp}", "is a folder")),
+    Row("bands-plot-is-a-folder", ("bands", "--plot", "{tmp}"), ("--plot", "{tmp}", "is a folder")),
+    Row(
+        "map-out-is-a-folder",
+        ("map", "--eta", "0:1:2", "--g", "0.2", "--out", "{tmp}"),
+        ("--out", "{tmp}", "is a folder"),
+    ),
+    Row(
+        "bands-plot-suffix-txt",
+        ("bands", "--plot", "{tmp}/b.txt"),
+        ("--plot", "b.txt", "unsupported figure format", ".png"),
+    ),
+    Row(
+        "dos-plot-suffix-jpg",
+        ("dos", "--plot", "{tmp}/d.jpg"),
+        ("--plot", "d.jpg", "unsupported figure format"),
+    ),
+    Row("overlap-plot-no-suffix", ("overlap", "--plot", "{tmp}/fig"), ("--plot", "fig", "no suffix")),
+    Row(
+        "plot-out-suffix-gif",
+        ("plot", "{tmp}/foreign.nc", "--out", "{tmp}/m.gif"),
+        ("--out", "m.gif", "unsupported figure format"),
+        extra_files={"foreign.nc": "netcdf"},
+    ),
+    Row(
+        "tc-out-under-a-file",
+        ("tc", "--eta", "1", "--out", "{f}/tc.nc"),
+        ("--out", "{f}/tc.nc", "cannot be written"),
+        file=VALID_MODEL,
+    ),
+    Row(
+        "bands-plot-under-a-file",
+        ("bands", "--plot", "{f}/b.png"),
+        ("--plot", "{f}/b.png", "cannot be written"),
+        file=VALID_MODEL,
+    ),
+    Row(
+        "gaps-out-name-too-long",
+        ("gaps", "--eta", "1", "--out", "{tmp}/" + "x" * 300 + ".nc"),
+        ("--out", "too long"),
+    ),
+    Row(
+        "bands-plot-name-too-long", ("bands", "--plot", "{tmp}/" + "x" * 300 + ".png"), ("--plot", "too long")
+    ),
+    Row(
+        "stdout-full-show-versions",
+        ("show-versions",),
+        ("output", "no space left"),
+        subprocess=True,
+        stdout_to="/dev/full",
+    ),
+    Row(
+        "stdout-full-bands-json",
+        ("bands", "--n-q", "3", "--json"),
+        ("output", "no space left"),
+        subprocess=True,
+        stdout_to="/dev/full",
+    ),
+]
+
+#: Model files that are not regular files, too large, not UTF-8, nested too deeply, or unreachable.
+SPECIAL_FILE_ROWS = [
+    Row(
+        "model-is-a-fifo-tc",
+        ("tc", "--eta", "1", "--model", "{tmp}/fifo.toml"),
+        ("--model", "fifo.toml", "not a regular file"),
+        extra_files={"fifo.toml": "fifo"},
+    ),
+    Row(
+        "model-is-a-fifo-bands",
+        ("bands", "--model", "{tmp}/fifo.toml"),
+        ("fifo.toml", "not a regular file"),
+        extra_files={"fifo.toml": "fifo"},
+    ),
+    Row(
+        "model-is-a-fifo-show",
+        ("model", "show", "{tmp}/fifo.toml"),
+        ("fifo.toml", "not a regular file"),
+        extra_files={"fifo.toml": "fifo"},
+    ),
+    Row(
+        "model-is-a-fifo-subprocess",
+        ("tc", "--eta", "1", "--model", "{tmp}/fifo.toml"),
+        ("fifo.toml", "not a regular file"),
+        extra_files={"fifo.toml": "fifo"},
+        subprocess=True,
+    ),
+    Row(
+        "model-is-dev-zero",
+        ("tc", "--eta", "1", "--model", "/dev/zero"),
+        ("--model", "/dev/zero", "not a regular file"),
+    ),
+    Row("model-is-dev-zero-show", ("model", "show", "/dev/zero"), ("/dev/zero", "not a regular file")),
+    Row("model-is-dev-null", ("bands", "--model", "/dev/null"), ("/dev/null", "not a regular file")),
+    Row(
+        "model-file-too-large",
+        ("bands", "--model", "{tmp}/big.toml"),
+        ("big.toml", "bytes", "larger than"),
+        extra_files={"big.toml": "big"},
+    ),
+    Row(
+        "model-toml-nested-too-deeply",
+        ("bands", "--model", "{tmp}/deep.toml"),
+        ("deep.toml", "nested too deeply"),
+        extra_files={"deep.toml": "nested"},
+    ),
+    Row("model-file-utf16", ("bands", "--model", "{f}"), ("{f}", "utf-8"), file=VALID_MODEL.encode("utf-16")),
+    Row(
+        "model-file-nul-bytes",
+        ("bands", "--model", "{f}"),
+        ("{f}", "not valid TOML"),
+        file=b'name = "A"\x00\n',
+    ),
+    Row("model-path-nul-byte", ("bands", "--model", "a\x00b.toml"), ("--model", "cannot be read")),
+    Row(
+        "model-path-too-long",
+        ("bands", "--model", "{tmp}/" + "m" * 300 + ".toml"),
+        ("--model", "cannot be read", "too long"),
+    ),
+    Row(
+        "model-path-symlink-loop",
+        ("bands", "--model", "{tmp}/loop.toml"),
+        ("loop.toml", "cannot be read"),
+        extra_files={"loop.toml": "symlink-loop"},
+    ),
+    Row(
+        "model-under-a-file",
+        ("bands", "--model", "{f}/m.toml"),
+        ("{f}/m.toml", "cannot be read"),
+        file=VALID_MODEL,
+    ),
+    Row(
+        "plot-input-is-a-fifo",
+        ("plot", "{tmp}/fifo.nc", "--out", "{tmp}/p.png"),
+        ("fifo.nc", "not a regular file"),
+        extra_files={"fifo.nc": "fifo"},
+    ),
+    Row(
+        "plot-input-is-dev-zero",
+        ("plot", "/dev/zero", "--out", "{tmp}/p.png"),
+        ("/dev/zero", "not a regular file"),
+    ),
+    Row(
+        "plot-empty-map",
+        ("plot", "{tmp}/empty.nc", "--out", "{tmp}/p.png"),
+        ("empty.nc", "empty"),
+        extra_files={"empty.nc": "emptymap"},
+    ),
+    Row("demo-no-models", ("demo", "--out", "{tmp}/d", "--models", ","), ("--models", "at least one")),
+    Row("demo-unknown-preset", ("demo", "--out", "{tmp}/d", "--models", "A,C"), ("--model", "'C'", "preset")),
+]
+
+
+def _sched(command: str, address: str, *extra: str) -> tuple[str, ...]:
+    if command == "map":
+        return map_args("0:1:2", "0.2", "--scheduler", address, *extra)
+    return ("reproduce", "--out", "{tmp}/r", "--scheduler", address, *extra)
+
+
+#: Scheduler addresses and executor combinations that would fail late or be silently ignored.
+EXECUTOR_ROWS = [
+    *[
+        Row(f"{cmd}-scheduler-{label}", _sched(cmd, address), ("--scheduler", *expect))
+        for cmd in ("map", "reproduce")
+        for label, address, expect in (
+            ("http-scheme", "http://127.0.0.1:8786", ("'http'", "unsupported scheme")),
+            ("no-scheme", "127.0.0.1:8786", ("malformed", "SCHEME://HOST:PORT")),
+            ("no-port", "tcp://127.0.0.1", ("malformed", "PORT")),
+            ("empty", "", ("malformed",)),
+        )
+    ],
+    Row("map-scheduler-no-host", _sched("map", "tcp://:8786"), ("--scheduler", "malformed")),
+    Row(
+        "map-scheduler-port-out-of-range", _sched("map", "tcp://127.0.0.1:99999"), ("--scheduler", "1-65535")
+    ),
+    Row("map-scheduler-port-not-a-number", _sched("map", "tcp://h:port"), ("--scheduler", "malformed")),
+    Row(
+        "map-workers-with-serial",
+        map_args("0:1:2", "0.2", "--executor", "serial", "--workers", "2"),
+        ("--workers", "2", "serial"),
+    ),
+    Row(
+        "reproduce-workers-with-serial",
+        ("reproduce", "--out", "{tmp}/r", "--executor", "serial", "--workers", "2"),
+        ("--workers", "serial"),
+    ),
+    Row(
+        "map-scheduler-with-processes",
+        map_args("0:1:2", "0.2", "--executor", "processes", "--scheduler", "local"),
+        ("--scheduler", "dask"),
+    ),
+    Row(
+        "reproduce-scheduler-with-serial",
+        ("reproduce", "--out", "{tmp}/r", "--executor", "serial", "--scheduler", "local"),
+        ("--scheduler", "dask"),
+    ),
+    Row(
+        "map-workers-with-remote-scheduler",
+        map_args("0:1:2", "0.2", "--scheduler", "tcp://127.0.0.1:{port}", "--workers", "2"),
+        ("--workers", "own workers"),
+    ),
+    Row("map-workers-zero", map_args("0:1:2", "0.2", "--workers", "0"), ("--workers", "0")),
+    Row("map-workers-huge", map_args("0:1:2", "0.2", "--workers", "100000"), ("--workers", "100000")),
+    Row(
+        "reproduce-workers-negative",
+        ("reproduce", "--out", "{tmp}/r", "--workers", "-1"),
+        ("--workers", "-1"),
+    ),
+    Row("map-chunk-size-zero", map_args("0:1:2", "0.2", "--chunk-size", "0"), ("--chunk-size", "0")),
+    Row("map-chunk-size-huge", map_args("0:1:2", "0.2", "--chunk-size", "10000000000"), ("--chunk-size",)),
+    Row(
+        "map-executor-unknown", map_args("0:1:2", "0.2", "--executor", "threads"), ("--executor", "'threads'")
+    ),
+    Row(
+        "reproduce-executor-unknown",
+        ("reproduce", "--out", "{tmp}/r", "--executor", "gpu"),
+        ("--executor", "'gpu'"),
+    ),
+]
+
+#: Theories, bounds and theory options by name.
+THEORY_ROWS = [
+    *[
+        Row(f"{name}-theory-unknown", (*cmd, "--theory", "nosuch"), ("--theory", "'nosuch'", "bcs"))
+        for name, cmd in (
+            ("tc", ("tc", "--eta", "1")),
+            ("gaps", ("gaps", "--eta", "1")),
+            ("isotope", ("isotope", "--eta", "1")),
+            ("map", map_args("0:1:2", "0.2")),
+            ("reproduce", ("reproduce", "--out", "{tmp}/r")),
+        )
+    ],
+    *[
+        Row(f"{name}-bound-unknown", (*cmd, "--bound", "nosuch"), ("--bound", "'nosuch'", "none"))
+        for name, cmd in (("tc", ("tc", "--eta", "1")), ("map", map_args("0:1:2", "0.2")))
+    ],
+    *[
+        Row(
+            f"{name}-theory-option-unknown",
+            (*cmd, "--theory-option", "mu_star=0.1"),
+            ("--theory-option", "mu_star", "known options"),
+        )
+        for name, cmd in (
+            ("tc", ("tc", "--eta", "1")),
+            ("gaps", ("gaps", "--eta", "1")),
+            ("isotope", ("isotope", "--eta", "1")),
+            ("map", map_args("0:1:2", "0.2")),
+            ("reproduce", ("reproduce", "--out", "{tmp}/r")),
+        )
+    ],
+    Row(
+        "theory-option-no-equals",
+        ("tc", "--eta", "1", "--theory-option", "mu_star"),
+        ("--theory-option", "KEY=VALUE"),
+    ),
+    Row(
+        "theory-option-bad-key",
+        ("tc", "--eta", "1", "--theory-option", "1x=2"),
+        ("--theory-option", "'1x=2'"),
+    ),
+    Row(
+        "theory-option-twice",
+        ("tc", "--eta", "1", "--theory-option", "a=1", "--theory-option", "a=2"),
+        ("--theory-option", "given twice"),
+    ),
+    Row(
+        "theory-option-nan", ("gaps", "--eta", "1", "--theory-option", "x=NaN"), ("--theory-option", "finite")
+    ),
+    Row(
+        "map-theory-option-no-equals",
+        map_args("0:1:2", "0.2", "--theory-option", "="),
+        ("--theory-option", "KEY=VALUE"),
+    ),
+]
+
+#: Sizes beyond what fits in memory, and numbers that are not finite.
+SIZE_ROWS = [
+    Row("bands-n-q-huge", ("bands", "--n-q", "1000000000"), ("--n-q", "1000000000")),
+    Row("overlap-n-q-huge", ("overlap", "--n-q", "1000000"), ("--n-q", "1000000")),
+    Row("dos-n-eta-huge", ("dos", "--n-eta", "10000000000"), ("--n-eta",)),
+    Row("demo-n-q-huge", ("demo", "--out", "{tmp}/d", "--n-q", "99999"), ("--n-q", "99999")),
+    Row("demo-n-eta-cut-huge", ("demo", "--out", "{tmp}/d", "--n-eta-cut", "1000000"), ("--n-eta-cut",)),
+    Row("tc-nodes-huge", ("tc", "--eta", "1", "--nodes", "1000000"), ("--nodes", "1000000")),
+    Row("map-eta-count-huge", map_args(eta="0:1:1000000"), ("--eta", "at most")),
+    Row(
+        "map-grid-too-many-points",
+        map_args(eta="0:1:99999", g="0.1:0.4:99999"),
+        ("--eta/--g", "points", "at most"),
+    ),
+    Row("tc-eta-overflows-to-inf", ("tc", "--eta", "1e400"), ("--eta", "inf", "finite")),
+    Row("tc-omega0-inf", ("tc", "--eta", "1", "--omega0", "inf"), ("--omega0", "inf", "finite")),
+    Row("isotope-interband-inf", ("isotope", "--eta", "1", "--interband", "-inf"), ("--interband", "finite")),
+    Row("gaps-temperature-inf", ("gaps", "--eta", "1", "--temperature", "inf"), ("--temperature", "inf")),
+    Row("dos-eta-min-nan", ("dos", "--eta-min", "nan"), ("--eta-min", "nan", "finite")),
+    Row("dos-eta-max-inf", ("dos", "--eta-max", "inf"), ("--eta-max", "inf", "finite")),
+    Row("dos-fermi-eta-nan", ("dos", "--fermi-eta", "0.5,nan"), ("--fermi-eta", "finite")),
+    Row("overlap-q-fixed-inf", ("overlap", "--q-fixed", "inf"), ("--q-fixed", "inf", "finite")),
+    Row(
+        "plot-g-values-malformed",
+        ("plot", "{tmp}/foreign.nc", "--out", "{tmp}/p.png", "--g-values", "x"),
+        ("--g-values", "'x'"),
+        extra_files={"foreign.nc": "netcdf"},
+    ),
+    Row(
+        "plot-eta-values-inf",
+        ("plot", "{tmp}/foreign.nc", "--out", "{tmp}/p.png", "--eta-values", "inf"),
+        ("--eta-values", "finite"),
+        extra_files={"foreign.nc": "netcdf"},
+    ),
+    Row("unknown-command", ("frobnicate",), ("frobnicate",)),
+    Row("unknown-top-level-option", ("--bogus",), ("--bogus", "no such option")),
+]
+
+
+ROWS = (
+    MODEL_FILE_ROWS
+    + OPTION_ROWS
+    + MAP_ROWS
+    + PLOT_ROWS
+    + OUTPUT_ROWS
+    + SPECIAL_FILE_ROWS
+    + EXECUTOR_ROWS
+    + THEORY_ROWS
+    + SIZE_ROWS
+)
 
 
 # ------------------------------------------------------------------------------------- running
+
+
+def _make_extra(path: Path, kind: str) -> None:
+    """An extra file of a row: a foreign NetCDF file, text, a FIFO, an empty map, a file over the
+    model-size cap, TOML nested 100 000 deep, or a symbolic link to itself."""
+    if kind == "netcdf":
+        xr.Dataset({"x": ("i", np.arange(3.0))}).to_netcdf(path, engine="h5netcdf")
+    elif kind == "text":
+        path.write_text("keep me")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "emptymap":
+        empty = np.zeros((0, 2))
+        xr.Dataset(
+            {
+                "tc": (("eta", "g"), empty),
+                "status": (("eta", "g"), empty.astype(np.int8)),
+                "mu0": ("eta", empty[:, 0]),
+            },
+            coords={"eta": np.zeros(0), "g": [0.2, 0.3]},
+        ).to_netcdf(path, engine="h5netcdf")
+    elif kind == "big":
+        path.write_text(VALID_MODEL + "#" * (MAX_MODEL_FILE_BYTES + 10) + "\n")
+    elif kind == "nested":
+        path.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    elif kind == "symlink-loop":
+        path.symlink_to(path)
+    else:  # pragma: no cover - a typo in the table
+        raise AssertionError(kind)
 
 
 def _materialise(row: Row, tmp: Path) -> tuple[list[str], list[str]]:
@@ -385,8 +822,7 @@ def _materialise(row: Row, tmp: Path) -> tuple[list[str], list[str]]:
     elif isinstance(row.file, str):
         f.write_text(row.file, encoding="utf-8")
     for name, kind in row.extra_files.items():
-        assert kind == "netcdf"
-        xr.Dataset({"x": ("i", np.arange(3.0))}).to_netcdf(tmp / name, engine="h5netcdf")
+        _make_extra(tmp / name, kind)
     port = str(_free_port())
 
     def sub(text: str) -> str:
@@ -397,14 +833,17 @@ def _materialise(row: Row, tmp: Path) -> tuple[list[str], list[str]]:
 
 def _run(row: Row, args: list[str]) -> tuple[int, str, str, BaseException | None]:
     if row.subprocess:
-        proc = subprocess.run(
-            [sys.executable, "-m", "multigap", *args],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
-        return proc.returncode, proc.stdout, proc.stderr, None
+        with contextlib.ExitStack() as stack:
+            stdout = stack.enter_context(open(row.stdout_to, "w")) if row.stdout_to else subprocess.PIPE
+            proc = subprocess.run(
+                [sys.executable, "-m", "multigap", *args],
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+                timeout=120,
+            )
+        return proc.returncode, proc.stdout or "", proc.stderr, None
     result = CliRunner().invoke(main, args)
     exc = result.exception
     if isinstance(exc, SystemExit):
@@ -429,9 +868,11 @@ def test_bad_input_gives_one_line_naming_field_value_and_rule(row: Row, tmp_path
 
 
 def test_the_table_is_large_and_covers_every_kind() -> None:
-    """At least 25 bad model files and command lines; each id unique."""
+    """At least 150 rows (80 before issue 15), every class of it covered; each id unique."""
     assert len(MODEL_FILE_ROWS) >= 25
-    assert len(ROWS) >= 60
+    for rows in (OUTPUT_ROWS, SPECIAL_FILE_ROWS, EXECUTOR_ROWS, THEORY_ROWS, SIZE_ROWS):
+        assert len(rows) >= 10
+    assert len(ROWS) >= 150
     assert len({r.id for r in ROWS}) == len(ROWS)
 
 

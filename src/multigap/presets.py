@@ -163,7 +163,7 @@ def resolve_model(spec: str, g: float | None = None) -> Model:
         model = preset(spec)
     else:
         path = Path(spec)
-        if not path.exists() and path.suffix.lower() != ".toml" and len(path.parts) == 1:
+        if not os.path.lexists(path) and path.suffix.lower() != ".toml" and len(path.parts) == 1:
             raise ModelError(
                 f"--model {spec!r}: neither a preset ({', '.join(PRESETS)}) nor an existing TOML file"
             )

@@ -73,6 +73,7 @@ COMMAND_MODULES = (
     "pairing",  # tc, gaps, isotope
     "maps",  # map, plot
     "paper",  # reproduce, demo
+    "crossover",  # stiffness, crossover
     "versions",  # show-versions
 )
 

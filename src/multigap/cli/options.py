@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -86,7 +87,7 @@ def output_path(ctx: click.Context, param: click.Parameter, value: Path | None) 
         return None
     if str(value).strip() == "" or str(value) == ".":
         raise click.BadParameter(f"{str(value)!r}: an empty name or the current folder; give a file path")
-    if value.is_dir():
+    if os.path.isdir(value):
         raise click.BadParameter(f"{str(value)!r}: is a folder; give a file path")
     return value
 

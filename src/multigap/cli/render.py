@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -102,7 +103,7 @@ def check_outputs(
         An output is an input file, two outputs are the same file, or an output exists without
         ``overwrite``; the message names the option.
     """
-    in_files = [Path(p) for p in inputs if Path(p).is_file()]
+    in_files = [Path(p) for p in inputs if os.path.isfile(p)]
     given = [(name, Path(path)) for name, path in outputs.items() if path is not None]
     for i, (name, path) in enumerate(given):
         for source in in_files:
@@ -111,7 +112,7 @@ def check_outputs(
         for other, path2 in given[:i]:
             if _same_file(path, path2):
                 raise InputError(f"{name} {str(path)!r}: is also the {other} file; give two file names")
-        if path.exists() and not overwrite:
+        if os.path.lexists(path) and not overwrite:  # lexists: a dangling link is also kept
             raise InputError(f"{name} {str(path)!r}: exists; pass --overwrite to replace it")
 
 
@@ -132,7 +133,7 @@ def write_atomic(path: Path, write: Callable[[Path], object], *, option: str = "
         If the file cannot be written (full disk, no permission); the message names ``option``.
     """
     target = Path(path)
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.part{target.suffix}")
+    tmp = target.with_name(f".multigap-{os.getpid()}.part{target.suffix[:16]}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write(tmp)
@@ -142,7 +143,7 @@ def write_atomic(path: Path, write: Callable[[Path], object], *, option: str = "
     except InputError as exc:  # a writer's own message (e.g. write_dataset): say which option
         raise InputError(f"{option} {str(target)!r}: {exc}") from None
     finally:
-        if tmp.exists():
+        with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
     return target
 
