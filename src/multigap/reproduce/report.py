@@ -61,7 +61,7 @@ Row = dict[str, str]
 WHY_UNKNOWN = (
     "the paper gives neither the effective masses (our spacer masses are calibrated to its ΔE) "
     "nor the interband couplings (ours: see Models), and its ω̃₀ is not what its eq. 1 gives "
-    "(row 'cutoff ω̃₀'; docs/theory.md)"
+    "(row 'cutoff ω̃₀'; docs/theory.md, section 7)"
 )
 
 
@@ -343,7 +343,7 @@ def cutoff(ours: dict[str, Any], m: str) -> Row:
                 if g_need is not None
                 else "eq. 1 never gives it"
             )
-            + "; multigap follows eq. 1 as written (docs/theory.md)"
+            + "; multigap follows eq. 1 as written (docs/theory.md, section 7)"
         )
     return _row(
         "cutoff",
