@@ -36,6 +36,9 @@ import math
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
 from .errors import InputError
 from .observables import band_gaps
 from .status import Status
@@ -50,6 +53,7 @@ __all__ = [
     "regime",
     "band_crossover",
     "crossover_diagnostics",
+    "crossover_arrays",
     "BCS_PAIR_SIZE",
     "REGIMES",
 ]
@@ -160,6 +164,26 @@ class BandCrossover:
         }
 
 
+def _diagnose(band: int, e_f: float, mu: float, gap: float, normal: bool = False) -> BandCrossover:
+    """Diagnostics of one band from E_F,n, μ_n (both from the band edge, meV) and Δ_n (meV)."""
+    nan = math.nan
+    if normal:
+        return BandCrossover(band, e_f if e_f > 0 else nan, mu, 0.0, nan, nan, "", Status.NORMAL,
+                             f"band {band}: normal state (no gap), pair size undefined")  # fmt: skip
+    if not math.isfinite(gap):
+        return BandCrossover(band, e_f if e_f > 0 else nan, mu, gap, nan, nan, "", Status.FAILED,
+                             f"band {band}: no gap was computed")  # fmt: skip
+    if not e_f > 0:
+        return BandCrossover(band, nan, mu, gap, nan, nan, "", Status.SKIPPED,
+                             f"band {band} is empty in the normal state (mu0 - E_L = {e_f:.4g} meV <= 0): "
+                             "E_F, Delta/E_F and k_F xi_pair are undefined")  # fmt: skip
+    if not gap > 0:
+        return BandCrossover(band, e_f, mu, gap, nan, nan, "", Status.NORMAL,
+                             f"band {band}: gap {gap:.3g} meV, pair size undefined")  # fmt: skip
+    kx = pair_size(e_f, mu, gap)
+    return BandCrossover(band, e_f, mu, gap, gap / e_f, kx, regime(mu, kx), Status.CONVERGED)
+
+
 def band_crossover(problem: PairingProblem, result: GapResult, band: int) -> BandCrossover:
     """Diagnostics of the 1-based ``band`` from a T = 0 gap solution (see module docstring).
 
@@ -183,24 +207,62 @@ def band_crossover(problem: PairingProblem, result: GapResult, band: int) -> Ban
     if not 1 <= band <= problem.bands.n_bands:
         raise InputError(f"band = {band!r}: must be in 1 … {problem.bands.n_bands}")
     e_l = float(problem.bands.band_edges[band - 1, 0])
-    e_f = problem.mu0 - e_l
-    mu = result.mu - e_l
-    nan = math.nan
     if result.status == "normal":
-        return BandCrossover(band, e_f if e_f > 0 else nan, mu, 0.0, nan, nan, "", Status.NORMAL,
-                             f"band {band}: normal state (no gap), pair size undefined")  # fmt: skip
+        return _diagnose(band, problem.mu0 - e_l, result.mu - e_l, 0.0, normal=True)
     gap = float(band_gaps(problem, result).mean[band - 1])
-    if not e_f > 0:
-        return BandCrossover(band, nan, mu, gap, nan, nan, "", Status.SKIPPED,
-                             f"band {band} is empty in the normal state (mu0 - E_L = {e_f:.4g} meV <= 0): "
-                             "E_F, Delta/E_F and k_F xi_pair are undefined")  # fmt: skip
-    if not gap > 0:
-        return BandCrossover(band, e_f, mu, gap, nan, nan, "", Status.NORMAL,
-                             f"band {band}: gap {gap:.3g} meV, pair size undefined")  # fmt: skip
-    kx = pair_size(e_f, mu, gap)
-    return BandCrossover(band, e_f, mu, gap, gap / e_f, kx, regime(mu, kx), Status.CONVERGED)
+    return _diagnose(band, problem.mu0 - e_l, result.mu - e_l, gap)
 
 
 def crossover_diagnostics(problem: PairingProblem, result: GapResult) -> list[BandCrossover]:
     """:func:`band_crossover` of every band (1 … n_bands)."""
     return [band_crossover(problem, result, n) for n in range(1, problem.bands.n_bands + 1)]
+
+
+def crossover_arrays(
+    band_bottoms: ArrayLike, mu0: ArrayLike, mu: ArrayLike, gap: ArrayLike, normal: ArrayLike | None = None
+) -> dict[str, NDArray[Any]]:
+    """The diagnostics of many points at once (e.g. along an η-cut), shape (band, point).
+
+    Parameters
+    ----------
+    band_bottoms : array_like, shape (band,)
+        E_L,n, meV.
+    mu0, mu : array_like, shape (point,)
+        Normal-state μ₀ and the condensate's μ at T = 0, meV.
+    gap : array_like, shape (band, point)
+        Fermi-surface-averaged gaps Δ_n at T = 0, meV (NaN: not computed).
+    normal : array_like of bool, shape (point,), optional
+        Where the gap solution is the normal state.
+
+    Returns
+    -------
+    dict
+        ``e_f``, ``mu_edge`` (μ − E_L,n), ``gap_over_e_f``, ``kf_xi_pair`` (float, NaN where
+        undefined), ``regime`` (int8: index into :data:`REGIMES`, −1 where undefined) and
+        ``status`` (int8 :class:`~multigap.status.Status` codes).
+
+    Examples
+    --------
+    >>> out = crossover_arrays([0.0, 50.0], [40.0], [39.0], [[2.0], [1.0]])
+    >>> out["status"].tolist()   # band 2 lies above mu0: empty
+    [[0], [4]]
+    """
+    bottoms = np.atleast_1d(np.asarray(band_bottoms, dtype=float))
+    mu0_a = np.atleast_1d(np.asarray(mu0, dtype=float))
+    mu_a = np.atleast_1d(np.asarray(mu, dtype=float))
+    gap_a = np.asarray(gap, dtype=float).reshape(bottoms.size, mu0_a.size)
+    norm = np.zeros(mu0_a.size, bool) if normal is None else np.asarray(normal, dtype=bool).reshape(-1)
+    shape = gap_a.shape
+    out: dict[str, NDArray[Any]] = {
+        k: np.full(shape, np.nan) for k in ("e_f", "mu_edge", "gap_over_e_f", "kf_xi_pair")
+    }
+    out["regime"] = np.full(shape, -1, dtype=np.int8)
+    out["status"] = np.zeros(shape, dtype=np.int8)
+    for n in range(shape[0]):
+        for i in range(shape[1]):
+            d = _diagnose(n + 1, mu0_a[i] - bottoms[n], mu_a[i] - bottoms[n], gap_a[n, i], bool(norm[i]))
+            out["e_f"][n, i], out["mu_edge"][n, i] = d.e_f, d.mu
+            out["gap_over_e_f"][n, i], out["kf_xi_pair"][n, i] = d.gap_over_e_f, d.kf_xi_pair
+            out["regime"][n, i] = REGIMES.index(d.regime) if d.regime else -1
+            out["status"][n, i] = d.status.code
+    return out

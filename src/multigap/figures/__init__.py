@@ -18,6 +18,7 @@ tc_vs_eta_figure         paper Fig. 8: Tc vs η at several g (maps)       ``cuts
 tc_vs_g_figure           paper Fig. 9: Tc vs g at fixed η (a map)        ``cuts``
 tc_map_figure            paper Figs. 10–11: Tc(η, g) colour map          ``maps``
 tc_comparison_figure     Tc vs η by pairing theory and bound (maps)      ``comparison``
+crossover_figure         T_MF, T_BKT, regimes vs η (crossover cuts)      ``crossover``
 =======================  ==============================================  =================
 
 Shared colours, saving and the status rules live in :mod:`multigap.figures.style`: only
@@ -30,6 +31,7 @@ A new figure family is a new module here plus its names below.
 from __future__ import annotations
 
 from .comparison import tc_comparison_figure
+from .crossover import crossover_figure
 from .cutoff import cutoff_figure
 from .cuts import (
     FIG8_G,
@@ -52,6 +54,7 @@ __all__ = [
     "MODEL_COLORS",
     "band_color",
     "band_structure_figure",
+    "crossover_figure",
     "cutoff_figure",
     "dos_figure",
     "gap_ratio_figure",
