@@ -889,3 +889,24 @@ def test_a_full_disk_on_stdout_is_one_line(tmp_path):
     assert proc.returncode == 2, proc.stderr
     (line,) = proc.stderr.strip().splitlines()
     assert line.startswith("Error: output: No space left on device")
+
+
+def test_matplotlib_warnings_never_reach_the_user(runner, tmp_path, monkeypatch, recwarn):
+    import warnings
+
+    from matplotlib import _api
+
+    import multigap.figures as figures
+
+    real = figures.band_structure_figure
+
+    def noisy(ds):
+        _api.warn_external("a matplotlib layout warning")
+        warnings.warn("a figure-module warning", UserWarning, stacklevel=1)
+        return real(ds)
+
+    monkeypatch.setattr(figures, "band_structure_figure", noisy)
+    result = runner.invoke(main, ["bands", "--n-q", "5", "--plot", str(tmp_path / "b.png")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert not [w for w in recwarn if "warning" in str(w.message)], [str(w.message) for w in recwarn]

@@ -11,6 +11,7 @@ import click
 
 from .maps import interrupted_run, scheduler_client, theory_args
 from .options import check_executor, executor_options, resolve_theory, theory_options
+from .render import quiet_figures
 
 __all__ = ["COMMANDS", "demo", "reproduce"]
 
@@ -69,7 +70,7 @@ def reproduce(
     show = sys.stderr.isatty() if progress is None else progress
     the_theory, _ = resolve_theory(theory, theory_option, bound)
     try:
-        with scheduler_client(executor, scheduler, workers) as client:  # one cluster for the whole run
+        with quiet_figures(), scheduler_client(executor, scheduler, workers) as client:  # one cluster
             result = run_reproduce(
                 out_dir,
                 grids=grids,
@@ -146,14 +147,11 @@ def demo(out_dir: Path, n_eta: int, n_q: int, n_eta_cut: int, model_specs: str) 
     paper).  Writes NetCDF files and PNG figures into the --out folder and prints each path
     written; a progress bar goes to stderr when it is a terminal.
     """
-    import warnings
-
     from ..reproduce import run_demo
 
     specs = [s.strip() for s in model_specs.split(",") if s.strip()]
     progress = sys.stderr.isatty()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", module="matplotlib")
+    with quiet_figures():
         for path in run_demo(out_dir, specs, n_eta, n_q, n_eta_cut=n_eta_cut, progress=progress):
             click.echo(f"wrote {path}")
 

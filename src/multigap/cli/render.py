@@ -18,7 +18,7 @@ import json
 import math
 import os
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,7 @@ __all__ = [
     "emit",
     "json_ready",
     "model_payload",
+    "quiet_figures",
     "save_figure_quietly",
     "write_atomic",
 ]
@@ -148,6 +149,24 @@ def write_atomic(path: Path, write: Callable[[Path], object], *, option: str = "
     return target
 
 
+@contextlib.contextmanager
+def quiet_figures() -> Iterator[None]:
+    """Keep matplotlib's warnings (fonts, layout, deprecations) off stderr while figures are drawn.
+
+    Filters warnings raised from matplotlib and from :mod:`multigap.figures` (matplotlib points
+    its warnings at the caller); the sweep's numerical warnings are recorded per point elsewhere.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"(matplotlib|multigap\.figures)(\.|$)")
+        try:
+            from matplotlib import MatplotlibDeprecationWarning
+        except ImportError:  # pragma: no cover - matplotlib is a dependency
+            pass
+        else:
+            warnings.filterwarnings("ignore", category=MatplotlibDeprecationWarning)
+        yield
+
+
 def save_figure_quietly(make: Callable[[], Figure], path: Path, *, option: str = "--plot") -> Path:
     """Draw a figure and write it with :func:`write_atomic`; matplotlib warnings are not shown.
 
@@ -156,7 +175,7 @@ def save_figure_quietly(make: Callable[[], Figure], path: Path, *, option: str =
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore")  # drawing one figure: nothing else runs here
         fig = make()
         FigureCanvasAgg(fig)
         return write_atomic(
