@@ -16,16 +16,16 @@ import numpy as np
 
 from multigap import preset
 from multigap.constants import BCS_GAP_RATIO
-from multigap.datasets import eta_cut_dataset
 from multigap.figures import gap_ratio_figure, save_figure
 from multigap.io import write_dataset
+from multigap.sweep import run_cut
 
 out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="multigap_fig6_"))
 
 eta = np.linspace(-0.5, 2.0, 11)
 cuts = []
 for name, g in (("A", 1 / 4), ("B", 1 / 3)):
-    cut = eta_cut_dataset(preset(name), eta, g=g)  # Tc, T = 0 gaps (number equation), ratios, alpha
+    cut = run_cut(preset(name), eta, g=g)  # Tc, T = 0 gaps (number equation), ratios, alpha
     write_dataset(cut, out / f"eta_cut_{name}.nc")
     cuts.append(cut)
     inside = cut.sel(eta=slice(0.5, 1.0))

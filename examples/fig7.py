@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from multigap import preset
-from multigap.datasets import eta_cut_dataset
 from multigap.figures import save_figure, tc_vs_anisotropy_figure
 from multigap.io import read_dataset
+from multigap.sweep import run_cut
 
 out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="multigap_fig7_"))
 
@@ -26,7 +26,7 @@ for name, g in (("A", 1 / 4), ("B", 1 / 3)):
     if stored.exists():
         cut = read_dataset(stored)
     else:
-        cut = eta_cut_dataset(preset(name), np.linspace(-0.5, 2.0, 11), g=g, with_isotope=False)
+        cut = run_cut(preset(name), np.linspace(-0.5, 2.0, 11), g=g, quantities=("tc", "gaps"))
     cuts.append(cut)
     best = cut.isel(eta=int(np.argmax(cut["tc"].values)))
     print(
