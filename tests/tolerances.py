@@ -133,3 +133,16 @@ FIT_COVERAGE_SIGMAS = 2.0
 #: and a linear model the expected fraction at 2 sigma is 0.954; measured on 7 repetitions x 3
 #: parameters of model A (n_q = 4, noise 3 K, 6 pressures): 21/21 inside.
 FIT_COVERAGE_FRACTION = 0.9
+
+# ----------------------------------------------------------------------------------- sweeps
+#: Relative.  T = 0 gaps of a sweep point whose Tc search started warm (from the previous
+#: point's Tc, ``start_guess``) against the one-point API (cold start): the gap solve starts
+#: from Tc, whose two values agree within TC_SOLVE_RTOL.  Measured <= 4.0e-10 (model A, g = 0.3,
+#: 7 η in [0.3, 1.5]; run_cut against zero_temperature_gaps).
+SWEEP_WARM_GAP_RTOL = 1e-8
+
+#: Relative, on α.  The generic central difference of ln Tc in ln ω̃ (theories.ISOTOPE_LOG_STEP
+#: = 1e-3, used by theories without an exact slope) against BCS's exact Hellmann–Feynman slope:
+#: its truncation error, measured <= 8.5e-5 (model A with n_q = 4, g = 0.3, η = 0.5 and 1;
+#: tests/test_sweep_plugins.py).
+FD_ISOTOPE_RTOL = 1e-3

@@ -73,6 +73,7 @@ COMMAND_MODULES = (
     "pairing",  # tc, gaps, isotope
     "maps",  # map, plot
     "paper",  # reproduce, demo
+    "inverse",  # path, fit, design
     "crossover",  # stiffness, crossover
     "versions",  # show-versions
 )

@@ -18,6 +18,10 @@ tc_vs_eta_figure         paper Fig. 8: Tc vs η at several g (maps)       ``cuts
 tc_vs_g_figure           paper Fig. 9: Tc vs g at fixed η (a map)        ``cuts``
 tc_map_figure            paper Figs. 10–11: Tc(η, g) colour map          ``maps``
 tc_comparison_figure     Tc vs η by pairing theory and bound (maps)      ``comparison``
+path_tc_figure           Tc (and α) along a pressure path with data      ``inverse``
+path_on_map_figure       a path drawn on the Tc(η, g) dome               ``inverse``
+corner_figure            posterior of a path fit (corner plot)           ``inverse``
+design_cut_figure        η-cut of a design beside the template's        ``inverse``
 crossover_figure         T_MF, T_BKT, regimes vs η (crossover cuts)      ``crossover``
 =======================  ==============================================  =================
 
@@ -42,6 +46,7 @@ from .cuts import (
     tc_vs_eta_figure,
     tc_vs_g_figure,
 )
+from .inverse import corner_figure, design_cut_figure, path_on_map_figure, path_tc_figure
 from .maps import tc_map_figure
 from .structure import band_structure_figure, dos_figure, overlap_figure
 from .style import BAND_COLORS, MODEL_COLORS, band_color, model_color, save_figure, theory_label
@@ -54,12 +59,16 @@ __all__ = [
     "MODEL_COLORS",
     "band_color",
     "band_structure_figure",
+    "corner_figure",
     "crossover_figure",
     "cutoff_figure",
+    "design_cut_figure",
     "dos_figure",
     "gap_ratio_figure",
     "model_color",
     "overlap_figure",
+    "path_on_map_figure",
+    "path_tc_figure",
     "save_figure",
     "tc_comparison_figure",
     "tc_map_figure",

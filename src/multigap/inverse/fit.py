@@ -576,7 +576,7 @@ class _Objective:
                 ("alpha", self.data.alpha, self.data.alpha_err, np.where(below, 0.0, ds["alpha"].values))
             )
         if "gaps" in self.quantities:
-            gap = ds["gap"].values[:, model.active_band - 1]
+            gap = ds["gap"].transpose("point", "band").values[:, model.active_band - 1]
             pairs.append(("gap", self.data.gap, self.data.gap_err, np.where(below, 0.0, gap)))
         for kind, obs, err, mod in pairs:
             for i in np.flatnonzero(np.isfinite(obs)):

@@ -124,12 +124,14 @@ class PressurePath:
                 raise PathError(f"path: {name} has {arr.size} values but eta has {n}")
             bad = np.flatnonzero(~np.isfinite(arr))
             if bad.size:
-                raise PathError(f"path point {bad[0]}: {name} = {arr[bad[0]]!r} is not a finite number")
+                raise PathError(
+                    f"path point {bad[0]}: {name} = {float(arr[bad[0]])!r} is not a finite number"
+                )
             object.__setattr__(self, name, arr)
         bad = np.flatnonzero((g < 0) | (g >= G_LIMIT))
         if bad.size:
             raise PathError(
-                f"path point {bad[0]}: g = {g[bad[0]]!r} must be >= 0 and < {G_LIMIT} "
+                f"path point {bad[0]}: g = {float(g[bad[0]])!r} must be >= 0 and < {G_LIMIT} "
                 "(the Migdal softening sqrt(1 - 2g) vanishes at g = 0.5)"
             )
         if self.pressure is not None:
@@ -138,8 +140,8 @@ class PressurePath:
             if bad.size:
                 i = int(bad[0])
                 raise PathError(
-                    f"path point {i + 1}: pressure {self.pressure[i + 1]!r} GPa after "
-                    f"{self.pressure[i]!r} GPa (pressures must be strictly increasing)"
+                    f"path point {i + 1}: pressure {float(self.pressure[i + 1])!r} GPa after "
+                    f"{float(self.pressure[i])!r} GPa (pressures must be strictly increasing)"
                 )
         if self.omega0 is not None and np.any(self.omega0 <= 0):
             raise PathError("path: omega0 must be > 0 meV")
@@ -335,7 +337,7 @@ def compute_path(
     quantities : sequence of str
         Subset of {"tc", "gaps", "alpha"}.
     executor, workers, scheduler : optional
-        Executor of the sweep engine (``"serial"``, ``"process"``, ``"dask"``).
+        Executor of the sweep engine (``"serial"``, ``"processes"``, ``"dask"``).
 
     Returns
     -------
