@@ -1,27 +1,39 @@
-# Two entry points (README quick start):  `make demo`  and  `make test`.
-# Each creates .venv on first use and installs the package with what it needs.
+# Entry points (README quick start):  `make demo`  and  `make test`.
+# Each creates .venv on first use and installs the package with what it needs (pyproject.toml:
+# the `dev` extra for the tools, `all` for every optional feature the tests exercise).
+#   make test    the full test suite (CI runs it verbatim; < 10 min on 2 shared cores)
+#   make quick   the edit loop: every test not marked `slow` (< 60 s)
+#   make lint    ruff check + ruff format --check;  make typecheck: mypy on src
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PYTEST := $(BIN)/python -m pytest -n 2 -q
+LINTED := src tests benchmarks examples docs/gen_api.py
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test quick lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,dask]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,all]"
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/multigap reproduce --quick --out results
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	$(PYTEST)
+
+quick: $(STAMP)
+	$(PYTEST) -m "not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

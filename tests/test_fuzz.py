@@ -257,6 +257,7 @@ _HAIR_ABOVE_EDGE = Model(
 )
 
 
+@pytest.mark.slow
 @example(model=_EMPTY_BANDS, eta=-1.0)
 @example(model=_EMPTY_BANDS, eta=0.0)
 @example(model=_HAIR_ABOVE_EDGE, eta=1e-14)
@@ -266,6 +267,7 @@ def test_wire_spacer_models_end_in_finite_results_or_documented_errors(model: Mo
     outcome(pipeline, model, eta)
 
 
+@pytest.mark.slow
 @given(model=models(moderate=True), eta=etas)
 @fuzz_settings(30)
 def test_moderate_superlattices_reach_the_solvers(model: Model, eta: float) -> None:
@@ -280,6 +282,7 @@ def test_layer_stacks_end_in_finite_results_or_documented_errors(model: Model, e
     outcome(pipeline, model, eta)
 
 
+@pytest.mark.slow
 @given(
     name=st.sampled_from(["A", "B"]),
     eta=etas,
@@ -319,6 +322,7 @@ def test_density_mode_tc_fixed_mu_gaps_and_isotope(model: Model, eta: float) -> 
     outcome(_density_and_isotope, model, eta)
 
 
+@pytest.mark.slow
 @given(model=models(), eta=etas)
 @fuzz_settings(20)
 def test_cli_tc_and_gaps_exit_0_or_one_line_exit_2(model: Model, eta: float, tmp_path_factory) -> None:
