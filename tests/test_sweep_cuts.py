@@ -19,15 +19,10 @@ from multigap.problem import pairing_problem
 from multigap.status import STATUS_MEANINGS, Status
 from multigap.sweep import run_cut
 from multigap.theories import get_theory
+from tolerances import ROUNDING_RTOL, SWEEP_WARM_GAP_RTOL
 
 ETAS = (0.5, 1.0)
 G = 0.3
-#: Identities between stored variables (ratio = 2 gap / k_B Tc, anisotropy = gap_3/gap_2,
-#: mu0 = E_L + eta dE) hold to a few ulp: one division or product of stored doubles.
-IDENTITY_RTOL = 1e-14
-#: Gaps from a warm-started Tc vs a cold-started one: the gap solve starts from Tc, whose two
-#: values agree within rtol = 1e-10; measured difference of the gaps <= 1e-12 relative.
-WARM_COLD_GAP_RTOL = 1e-9
 
 CONVERGED = Status.CONVERGED.code
 
@@ -66,15 +61,15 @@ def test_eta_cut_has_units_attrs_and_the_model_with_g(cut_a):
         assert cut_a[name].values.tolist() == [CONVERGED] * 2
     assert cut_a.attrs["n_failed"] == 0 and list(cut_a["message"].values) == ["", ""]
     np.testing.assert_allclose(
-        cut_a["gap_ratio"].values, 2 * cut_a["gap"].values / (KB * cut_a["tc"].values), rtol=IDENTITY_RTOL
+        cut_a["gap_ratio"].values, 2 * cut_a["gap"].values / (KB * cut_a["tc"].values), rtol=ROUNDING_RTOL
     )
     np.testing.assert_allclose(
-        cut_a["anisotropy"].values, cut_a["gap"].sel(band=3) / cut_a["gap"].sel(band=2), rtol=IDENTITY_RTOL
+        cut_a["anisotropy"].values, cut_a["gap"].sel(band=3) / cut_a["gap"].sel(band=2), rtol=ROUNDING_RTOL
     )
     np.testing.assert_allclose(
         cut_a["mu0"].values,
         float(cut_a["E_L"]) + cut_a["eta"].values * float(cut_a["dE"]),
-        rtol=IDENTITY_RTOL,
+        rtol=ROUNDING_RTOL,
     )
 
 
@@ -100,7 +95,7 @@ def test_a_point_recomputed_from_the_file_model_equals_the_stored_value(cut_a, c
     np.testing.assert_allclose(
         zero_temperature_gaps(model, eta=eta).gaps.mean,
         cut_a_file["gap"].values[:, 1],
-        rtol=WARM_COLD_GAP_RTOL,
+        rtol=SWEEP_WARM_GAP_RTOL,
     )
 
 

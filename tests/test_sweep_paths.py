@@ -12,6 +12,7 @@ from multigap.model import Numerics
 from multigap.presets import preset
 from multigap.status import Status
 from multigap.sweep import compute_map, run_points, run_points_sweep
+from tolerances import TC_SOLVE_RTOL
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,9 @@ def test_path_points_equal_the_map_at_the_same_points(coarse):
     np.testing.assert_array_equal(path["tc"].values, grid["tc"].values.ravel())
     warm = run_points(coarse, {"eta": ee.ravel(), "g": gg.ravel()})
     assert np.count_nonzero(warm["start_guess"].values) == ee.size - 1  # one row: all but the first
-    np.testing.assert_allclose(warm["tc"].values, path["tc"].values, rtol=1e-9)  # within the Tc rtol
+    np.testing.assert_allclose(
+        warm["tc"].values, path["tc"].values, rtol=TC_SOLVE_RTOL
+    )  # warm vs cold starts
 
 
 def test_path_coordinates_gaps_and_repeated_points(coarse):

@@ -32,11 +32,10 @@ from multigap.theories import (
     register_bound,
     register_theory,
 )
+from tolerances import FD_ISOTOPE_RTOL, TC_SOLVE_RTOL
 
 ETA = np.array([-0.5, 0.5, 1.0, 1.5])
 G = np.array([0.2, 0.3])
-#: Central difference (ISOTOPE_LOG_STEP) vs exact isotope slope; measured <= 8.5e-5 relative.
-FD_ISOTOPE_RTOL = 1e-3
 #: |mu0 - target| below which a toy theory recognises "its" point (meV; grid points are > 1 meV apart).
 MU0_MATCH = 1e-6
 
@@ -138,7 +137,9 @@ def test_toy_theory_runs_through_map_cut_and_points(executor):
         model, ETA, G, theory="toy-scaled", theory_options={"factor": 0.25}, progress=False, **opts
     )
     np.testing.assert_allclose(toy["tc"].values, 0.25 * toy["bcs_tc"].values, rtol=0, atol=0)
-    np.testing.assert_allclose(toy["bcs_tc"].values, bcs["tc"].values, rtol=1e-9)  # the theory's own rtol
+    np.testing.assert_allclose(
+        toy["bcs_tc"].values, bcs["tc"].values, rtol=TC_SOLVE_RTOL
+    )  # cold vs warm start
     assert toy["bcs_tc"].attrs["units"] == "K" and "toy-scaled" in toy["bcs_tc"].attrs["long_name"]
     assert toy.attrs["theory"] == "toy-scaled" and json.loads(toy.attrs["theory_options"]) == {"factor": 0.25}
     assert json.loads(toy.attrs["sweep_manifest"])["theory_options"] == '{"factor": 0.25}'
@@ -147,8 +148,7 @@ def test_toy_theory_runs_through_map_cut_and_points(executor):
     assert cut["tc"].dims == ("eta",) and "gap" not in cut and cut.attrs["theory"] == "toy-scaled"
     np.testing.assert_allclose(cut["tc"].values, 0.5 * cut["bcs_tc"].values, rtol=0)
     # a constant factor leaves the isotope coefficient alone: the generic central difference
-    # (step 1e-3 in ln omega) against BCS's exact slope differs by its truncation error, measured
-    # at <= 8.5e-5 relative here, so 1e-3 is within ~10x of it
+    # against BCS's exact slope differs by its truncation error (FD_ISOTOPE_RTOL)
     ref = run_cut(model, ETA[1:3], g=0.3, quantities=("tc", "alpha"), executor="serial")
     np.testing.assert_allclose(cut["alpha"].values[1:3], ref["alpha"].values, rtol=FD_ISOTOPE_RTOL)
 

@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from ..bands import lifshitz_scale
 from ..datasets import model_attrs
+from ..io import cf_global_attrs
 from ..status import Status
 from ..theories import theory_attrs
 from .points import PointSettings, schema
@@ -133,23 +134,25 @@ def common_attrs(
     """Attributes of every sweep output (model, theory, options, counts, identity)."""
     messages = [str(m) for m in np.asarray(arrays["message"]).ravel().tolist()]
     warned = [str(w) for w in np.asarray(arrays["warning"]).ravel().tolist()]
-    return {
-        **model_attrs(settings.model),
-        "title": title,
-        **theory_attrs(settings.theory, settings.bound),
-        "quantities": " ".join(settings.quantities),
-        "mu_mode": settings.mu_mode,
-        "tc_mu_mode": settings.mu_mode,
-        "gap_mu_mode": settings.gap_mu_mode,
-        "rtol": float(settings.rtol),
-        "tc_floor_K": float(settings.model.numerics.tc_floor),
-        "warm_start": int(warm_start),
-        "chunk_size": int(chunk_size),
-        "n_chunks": int(n_chunks),
-        "command": command,
-        "n_failed": int(np.count_nonzero(np.asarray(arrays["status"]) == Status.FAILED.code)),
-        "failure_messages": json.dumps(_counts(messages, "; "), ensure_ascii=False),
-        "n_warned": int(sum(1 for w in warned if w)),
-        "warning_counts": json.dumps(_counts(warned, "\n"), ensure_ascii=False),
-        MANIFEST_ATTR: json.dumps(dict(manifest), sort_keys=True),
-    }
+    return cf_global_attrs(
+        {
+            **model_attrs(settings.model),
+            "title": title,
+            **theory_attrs(settings.theory, settings.bound),
+            "quantities": " ".join(settings.quantities),
+            "mu_mode": settings.mu_mode,
+            "tc_mu_mode": settings.mu_mode,
+            "gap_mu_mode": settings.gap_mu_mode,
+            "rtol": float(settings.rtol),
+            "tc_floor_K": float(settings.model.numerics.tc_floor),
+            "warm_start": int(warm_start),
+            "chunk_size": int(chunk_size),
+            "n_chunks": int(n_chunks),
+            "command": command,
+            "n_failed": int(np.count_nonzero(np.asarray(arrays["status"]) == Status.FAILED.code)),
+            "failure_messages": json.dumps(_counts(messages, "; "), ensure_ascii=False),
+            "n_warned": int(sum(1 for w in warned if w)),
+            "warning_counts": json.dumps(_counts(warned, "\n"), ensure_ascii=False),
+            MANIFEST_ATTR: json.dumps(dict(manifest), sort_keys=True),
+        }
+    )

@@ -42,7 +42,7 @@ from ..status import Status
 from ..theories import theory_attrs
 from .assemble import MANIFEST_ATTR, MANIFEST_FORMAT, SweepRun
 from .executors import EXECUTORS, n_workers, resolve_executor
-from .points import QUANTITIES, PointSettings, schema, solve_point
+from .points import DEFAULT_RTOL, QUANTITIES, PointSettings, schema, solve_point
 from .store import ChunkStore, manifest_differences, parts_folder
 
 __all__ = [
@@ -58,9 +58,6 @@ __all__ = [
 
 #: Points per chunk when ``chunk_size`` is not given (≈ 0.5–1.5 s of Tc work per chunk).
 DEFAULT_CHUNK_SIZE = 40
-
-#: Default relative tolerance of every Tc of a sweep.
-DEFAULT_RTOL = 1e-10
 
 #: Largest accepted relative tolerance (a looser one is not a Tc).
 MAX_RTOL = 1e-2

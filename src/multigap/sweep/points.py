@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from ..theories import PairingTheory, TcBound
 
 __all__ = [
+    "DEFAULT_RTOL",
     "POINT_FAILURES",
     "QUANTITIES",
     "PointSettings",
@@ -63,6 +64,9 @@ QUANTITIES = ("tc", "gaps", "alpha")
 #: Errors that make a stage of a point ``failed`` instead of stopping the sweep.  Anything else
 #: is a bug and propagates (the chunks finished so far are kept on disk).
 POINT_FAILURES: tuple[type[BaseException], ...] = (MultigapError, ArithmeticError, np.linalg.LinAlgError)
+
+#: Default relative tolerance of every Tc of a sweep.
+DEFAULT_RTOL = 1e-10
 
 #: Temperature of the gap solves of sweeps, K.
 GAP_TEMPERATURE = 0.0
@@ -143,7 +147,7 @@ class PointSettings:
     quantities: tuple[str, ...]
     mu_mode: str = "fixed"
     gap_mu_mode: str = "density"
-    rtol: float = 1e-10
+    rtol: float = DEFAULT_RTOL
 
     @property
     def n_bands(self) -> int:
