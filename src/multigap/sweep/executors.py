@@ -144,7 +144,36 @@ def process_map(
 
 
 def dask_client(scheduler: Any, workers: int | None) -> tuple[Any, list[Any]]:
-    """A ``dask.distributed.Client`` for ``scheduler`` and the objects this call must close, in order."""
+    """A ``dask.distributed.Client`` for ``scheduler`` and the objects the caller must close.
+
+    The one place that starts a LocalCluster or connects to a scheduler (the sweeps and the
+    command line use it).
+
+    Parameters
+    ----------
+    scheduler : str, dask.distributed.Client or None
+        ``None`` or ``"local"``: start a ``LocalCluster(n_workers=workers,
+        threads_per_worker=1)``.  ``"tcp://HOST:PORT"``: connect, waiting at most
+        :data:`CONNECT_TIMEOUT` s.  A ``Client``: returned as is (nothing to close).
+    workers : int, optional
+        Worker processes of a LocalCluster (default all cores).
+
+    Returns
+    -------
+    (Client, list)
+        The client and the objects to ``close()`` afterwards, in order (client, then cluster).
+
+    Raises
+    ------
+    InputError
+        Without ``dask.distributed``, for a malformed scheduler, or when nothing answers.
+
+    Examples
+    --------
+    >>> client, owned = dask_client("local", 1)  # doctest: +SKIP
+    >>> for obj in owned:  # doctest: +SKIP
+    ...     obj.close()
+    """
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:

@@ -145,12 +145,60 @@ def run_map(
     overwrite: bool = False,
     command: str | None = None,
 ) -> SweepRun:
-    """Compute a Tc(η, g) map and report how (see :func:`compute_map` for the parameters).
+    """Compute a Tc(η, g) map and report how (:func:`compute_map` returns only the Dataset).
+
+    Parameters
+    ----------
+    model : Model
+        The model; its band structure is computed once here and shipped to the workers.
+    eta : array_like, 1-D
+        Lifshitz parameters η = (μ₀ − E_L)/ΔE (dimensionless), distinct values.
+    g : array_like, 1-D
+        Active-band couplings g = g_aa (dimensionless), distinct, each < 0.5 with softening.
+    omega0 : float or array_like, optional
+        Bare phonon energy ω₀ in meV: a number replaces the model's ω₀ (and is written into
+        the stored model), a 1-D array adds a third dimension ``omega0``.
+    mu_mode : {"fixed", "density"}
+        Chemical potential at Tc: μ = μ₀, or the normal-state density of μ₀ kept.
+    theory, theory_options : str or PairingTheory, dict
+        The pairing theory by name (:func:`multigap.theories.get_theory`; default ``"bcs"``).
+    bound, bound_options : str or TcBound, dict
+        A bound on Tc by name (:func:`multigap.theories.get_bound`); then ``tc`` is the
+        bounded Tc and ``tc_mf``, ``tc_bound`` are stored too.
+    quantities : sequence of {"tc", "gaps", "alpha"}
+        What each point computes (default ``("tc",)``); ``gaps`` adds a ``band`` dimension.
+    gap_mu_mode : {"density", "fixed"}
+        Chemical potential of the gap solve (with ``"gaps"``).
+    out : str or Path, optional
+        NetCDF4 file to write.  Finished chunks go to ``<out>.parts/`` as they finish (each
+        with its identity and checksum); the same call again resumes from the chunks that
+        verify (and returns ``out`` at once if it is complete).
+    executor : {"processes", "serial", "dask"}, optional
+        Where chunks run; default ``"processes"``, or ``"dask"`` when ``scheduler`` is given.
+        Results are identical, bit for bit, for every executor and number of workers.
+    workers : int, optional
+        Worker processes (``processes`` and a Dask LocalCluster); default all cores.
+    scheduler : str or dask.distributed.Client, optional
+        For ``executor="dask"``: ``"local"``, ``"tcp://HOST:PORT"`` or a Client.
+    chunk_size : int, optional
+        Points per chunk (default :data:`~multigap.sweep.DEFAULT_CHUNK_SIZE`).  Part of the
+        computation's identity: warm starts run inside a chunk.
+    rtol : float
+        Relative tolerance of every Tc.
+    warm_start : bool
+        Start each Tc search from the previous point's Tc within a chunk and row.
+    progress : bool
+        A tqdm progress bar over chunks (stderr).
+    overwrite : bool
+        Replace an ``out`` (or ``<out>.parts``) made by a different computation.
+    command : str, optional
+        The command line to record in ``attrs["command"]``.
 
     Returns
     -------
     SweepRun
-        The Dataset plus the chunks computed, reused and rejected by this call.
+        The Dataset (see :func:`compute_map`) plus the chunks computed, reused and rejected by
+        this call.
 
     Examples
     --------
@@ -212,46 +260,10 @@ def compute_map(model: Model, eta: ArrayLike, g: ArrayLike, **options: Any) -> x
     g : array_like, 1-D
         Active-band couplings g = g_aa (dimensionless), distinct, each < 0.5 with softening.
     **options
-        Keyword arguments of :func:`run_map`:
-
-        omega0 : float or array_like, optional
-            Bare phonon energy ω₀ in meV: a number replaces the model's ω₀ (and is written into
-            the stored model), a 1-D array adds a third dimension ``omega0``.
-        mu_mode : {"fixed", "density"}
-            Chemical potential at Tc: μ = μ₀, or the normal-state density of μ₀ kept.
-        theory, theory_options : str or PairingTheory, dict
-            The pairing theory by name (:func:`multigap.theories.get_theory`; default ``"bcs"``).
-        bound, bound_options : str or TcBound, dict
-            A bound on Tc by name (:func:`multigap.theories.get_bound`); then ``tc`` is the
-            bounded Tc and ``tc_mf``, ``tc_bound`` are stored too.
-        quantities : sequence of {"tc", "gaps", "alpha"}
-            What each point computes (default ``("tc",)``); ``gaps`` adds a ``band`` dimension.
-        gap_mu_mode : {"density", "fixed"}
-            Chemical potential of the gap solve (with ``"gaps"``).
-        out : str or Path
-            NetCDF4 file to write.  Finished chunks go to ``<out>.parts/`` as they finish (each
-            with its identity and checksum); the same call again resumes from the chunks that
-            verify (and returns ``out`` at once if it is complete).
-        executor : {"processes", "serial", "dask"}
-            Where chunks run; default ``"processes"``, or ``"dask"`` when ``scheduler`` is given.
-            Results are identical, bit for bit, for every executor and number of workers.
-        workers : int
-            Worker processes (``processes`` and a Dask LocalCluster); default all cores.
-        scheduler : str or dask.distributed.Client
-            For ``executor="dask"``: ``"local"``, ``"tcp://HOST:PORT"`` or a Client.
-        chunk_size : int
-            Points per chunk (default :data:`~multigap.sweep.DEFAULT_CHUNK_SIZE`).  Part of the
-            computation's identity: warm starts run inside a chunk.
-        rtol : float
-            Relative tolerance of every Tc.
-        warm_start : bool
-            Start each Tc search from the previous point's Tc within a chunk and row.
-        progress : bool
-            A tqdm progress bar over chunks (stderr).
-        overwrite : bool
-            Replace an ``out`` (or ``<out>.parts``) made by a different computation.
-        command : str
-            The command line to record in ``attrs["command"]``.
+        Keyword arguments of :func:`run_map` (``omega0``, ``mu_mode``, ``theory``,
+        ``theory_options``, ``bound``, ``bound_options``, ``quantities``, ``gap_mu_mode``,
+        ``out``, ``executor``, ``workers``, ``scheduler``, ``chunk_size``, ``rtol``,
+        ``warm_start``, ``progress``, ``overwrite``, ``command``).
 
     Returns
     -------
