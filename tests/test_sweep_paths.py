@@ -22,12 +22,16 @@ def coarse():
 
 def test_path_points_equal_the_map_at_the_same_points(coarse):
     eta, g = np.array([0.0, 0.5, 1.0]), np.array([0.2, 0.35])
-    grid = compute_map(coarse, eta, g, executor="serial", progress=False, warm_start=False)
+    both = {"warm_start": False, "quantities": ("tc", "gaps", "alpha")}
+    grid = compute_map(coarse, eta, g, executor="serial", progress=False, **both)
     ee, gg = np.meshgrid(eta, g, indexing="ij")
-    path = run_points(coarse, {"eta": ee.ravel(), "g": gg.ravel()}, warm_start=False)
+    path = run_points(coarse, {"eta": ee.ravel(), "g": gg.ravel()}, **both)
     # cold starts on both sides: the same problem and the same call, so the same bits
     np.testing.assert_array_equal(path["tc"].values, grid["tc"].values.ravel())
-    warm = run_points(coarse, {"eta": ee.ravel(), "g": gg.ravel()})
+    np.testing.assert_array_equal(path["alpha"].values, grid["alpha"].values.ravel())
+    assert grid["gap"].dims == ("band", "eta", "g") and path["gap"].dims == ("band", "point")
+    np.testing.assert_array_equal(path["gap"].values, grid["gap"].values.reshape(coarse.n_bands, -1))
+    warm = run_points(coarse, {"eta": ee.ravel(), "g": gg.ravel()}, quantities=("tc",))
     assert np.count_nonzero(warm["start_guess"].values) == ee.size - 1  # one row: all but the first
     np.testing.assert_allclose(
         warm["tc"].values, path["tc"].values, rtol=TC_SOLVE_RTOL
