@@ -8,7 +8,17 @@
   temporary output folder as its argument, and must write what it announces.
 * ``docs/api.md`` is what ``docs/gen_api.py`` generates from the current docstrings.
 
-Pages whose examples take more than a few seconds are marked ``slow``.
+Under test the examples run on tiny grids, so that the documentation is checked in seconds
+(the numbers they print are not checked here; the paper's numbers are, in test_reproduce.py,
+which runs the one full ``reproduce --quick``):
+
+* the environment sets ``MULTIGAP_GRID_SET=tiny`` (:data:`multigap.reproduce.GRID_SET_ENV`),
+  so ``reproduce(quick=True)`` uses the ``tiny`` grid set;
+* :func:`shrink_grids` rewrites every literal ``linspace(start, stop, N)`` with N >= 20 points
+  into a coarser grid on the same ends whose points are a subset of the original one (about 7),
+  in the blocks and in the example scripts (run from a rewritten copy of ``examples/``).
+
+Pages and scripts whose examples still take more than a few seconds are marked ``slow``.
 """
 
 from __future__ import annotations
@@ -21,21 +31,26 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
-#: Pages whose examples are heavy on purpose (a full-size map, the whole paper).
-SLOW_PAGES = {
-    "docs/sweeps.md": "computes a 301 x 45 Tc map of model A (about 13 500 points)",
-    "docs/reproduce.md": "runs `reproduce(quick=True)`, about a minute on two cores",
-}
-#: Example scripts that take more than a few seconds.
-SLOW_EXAMPLES = {"gap_ratios_and_isotope.py": "two eta cuts with gaps and isotope coefficient at 61 eta"}
+#: Pages whose examples take more than a few seconds even on tiny grids.
+SLOW_PAGES: dict[str, str] = {}
+#: Example scripts that take more than a few seconds even on tiny grids.
+SLOW_EXAMPLES: dict[str, str] = {}
 
 TIMEOUT = 600
+#: The grid set that ``reproduce`` uses under test (see the module docstring).
+GRID_SET_ENV, TINY_GRID_SET = "MULTIGAP_GRID_SET", "tiny"
+#: ``linspace`` calls with at least this many points are shrunk under test.
+SHRINK_FROM = 20
+_LINSPACE = re.compile(
+    r"(\blinspace\(\s*[^,()]+(?:\([^()]*\))?[^,()]*,\s*[^,()]+(?:\([^()]*\))?[^,()]*,\s*)(\d+)(?=\s*[,)])"
+)
 
 _FENCE = re.compile(
     r"^(?P<indent>[ \t]*)```(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
@@ -56,6 +71,23 @@ def python_blocks(text: str) -> list[tuple[int, str, bool]]:
     return blocks
 
 
+def tiny_count(n: int) -> int:
+    """Points of the coarse grid that replaces ``linspace(a, b, n)``: n − 1 intervals merged
+    into 6 (or 4, 8, 5, 7, 3), so that the coarse points are points of the original grid (the
+    ends, and round values such as η = 0, 0.5, 1 on [−1, 2]); 7 if none divides n − 1."""
+    if n < SHRINK_FROM:
+        return n
+    for intervals in (6, 4, 8, 5, 7, 3):
+        if (n - 1) % intervals == 0:
+            return intervals + 1
+    return 7
+
+
+def shrink_grids(code: str) -> str:
+    """``code`` with every literal ``linspace(start, stop, N)``, N >= SHRINK_FROM, made coarse."""
+    return _LINSPACE.sub(lambda m: f"{m.group(1)}{tiny_count(int(m.group(2)))}", code)
+
+
 def _rel(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
@@ -63,6 +95,7 @@ def _rel(path: Path) -> str:
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["MPLBACKEND"] = "Agg"
+    env[GRID_SET_ENV] = TINY_GRID_SET
     env.pop("PYTHONWARNINGS", None)
     return env
 
@@ -88,6 +121,26 @@ def _page_params() -> list[object]:
         marks = [pytest.mark.slow] if rel in SLOW_PAGES else []
         params.append(pytest.param(page, id=rel, marks=marks))
     return params
+
+
+def test_grids_shrink_to_subsets_of_themselves() -> None:
+    code = (
+        "ds = compute_map(m, np.linspace(-1, 2, 301), np.linspace(0.05, 0.49, 45), out='x.nc')\n"
+        "q = np.linspace(-np.pi / d, np.pi / d, 5)\neta = linspace(0.05, 2.0, 79)\n"
+        "x = np.linspace(0.0, 1.0, num=40)\ny = np.linspace(0, max(a, b), 23)\n"
+    )
+    assert shrink_grids(code) == (
+        "ds = compute_map(m, np.linspace(-1, 2, 7), np.linspace(0.05, 0.49, 5), out='x.nc')\n"
+        "q = np.linspace(-np.pi / d, np.pi / d, 5)\neta = linspace(0.05, 2.0, 7)\n"
+        "x = np.linspace(0.0, 1.0, num=40)\ny = np.linspace(0, max(a, b), 7)\n"
+    )
+    assert (tiny_count(19), tiny_count(20)) == (19, 7)  # small grids stay; 19 intervals: 7 new points
+    for n in (31, 45, 61, 79, 101, 151, 301):
+        fine = np.linspace(-1.0, 2.0, n)
+        coarse = np.linspace(-1.0, 2.0, tiny_count(n))
+        assert 4 <= coarse.size <= 9
+        assert np.all(np.min(np.abs(coarse[:, None] - fine[None, :]), axis=1) < 1e-12), n
+    assert 0.0 in np.linspace(-1.0, 2.0, tiny_count(301)) and 1.0 in np.linspace(-1.0, 2.0, tiny_count(301))
 
 
 def test_the_parser_finds_blocks_and_no_run_markers() -> None:
@@ -130,7 +183,7 @@ def test_python_blocks_of_the_page_run(page: Path, tmp_path: Path) -> None:
         if not runnable:
             compile(code, _rel(page), "exec")  # a no-run block must at least be valid Python
             continue
-        blocks.append((_rel(page), line, code))
+        blocks.append((_rel(page), line, shrink_grids(code)))
     (tmp_path / "blocks.json").write_text(json.dumps(blocks), encoding="utf-8")
     (tmp_path / "run_page.py").write_text(_DRIVER, encoding="utf-8")
     proc = _run(["run_page.py", "blocks.json"], tmp_path)
@@ -148,8 +201,12 @@ def _example_params() -> list[object]:
 
 @pytest.mark.parametrize("script", _example_params())
 def test_example_script_runs(script: Path, tmp_path: Path) -> None:
+    copies = tmp_path / "examples"  # rewritten copies of all scripts (they may import each other)
+    copies.mkdir()
+    for path in EXAMPLES:
+        (copies / path.name).write_text(shrink_grids(path.read_text(encoding="utf-8")), encoding="utf-8")
     out = tmp_path / "out"
-    proc = _run([str(script.relative_to(ROOT)), str(out)], ROOT)
+    proc = _run([str(copies / script.name), str(out)], ROOT)
     assert proc.returncode == 0, f"{script.name} failed:\n{proc.stderr[-4000:]}"
     # every file a script says it wrote exists and is not empty
     for line in proc.stdout.splitlines():
