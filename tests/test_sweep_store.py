@@ -196,3 +196,30 @@ def test_cut_resumes_from_verified_chunks(coarse, tmp_path, monkeypatch):
     resumed = run_cut(coarse, eta, g=0.3, quantities=("tc", "alpha"), chunk_size=2, out=out)
     xr.testing.assert_identical(resumed.drop_attrs(), fresh.drop_attrs())
     assert read_dataset(out).attrs["theory"] == "bcs"
+
+
+def test_full_disk_while_saving_a_chunk_is_one_input_error(coarse, tmp_path, monkeypatch):
+    import errno
+
+    from multigap.sweep import store
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store.os, "fsync", full)
+    with pytest.raises(InputError, match=r"cannot write .*manifest\.json.*No space left on device"):
+        _run(coarse, tmp_path / "map.nc")
+    assert not list((tmp_path / "map.nc.parts").glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_damaged_lock_and_manifest_files(coarse, reference, tmp_path, monkeypatch):
+    out = tmp_path / "map.nc"
+    parts = _interrupt(coarse, out, monkeypatch)
+    (parts / "manifest.json").unlink()
+    (parts / "manifest.json").mkdir()  # a folder where the manifest should be: replaced
+    _check_resume(coarse, out, reference, rejected=0, reused=KEPT)
+    parts = _interrupt(coarse, tmp_path / "again.nc", monkeypatch)
+    (parts / ".lock").unlink()
+    (parts / ".lock").mkdir()  # a folder where the lock file should be: one line, no traceback
+    with pytest.raises(InputError, match="lock file"):
+        _run(coarse, tmp_path / "again.nc")

@@ -106,18 +106,33 @@ def manifest_differences(old: Any, new: Mapping[str, Any]) -> list[str]:
 
 
 def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Write ``path`` through ``write(fileobj)`` to a temporary name, fsync, then rename over it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
+    """Write ``path`` through ``write(fileobj)`` to a temporary name, fsync, then rename over it.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be written (a full disk, a read-only folder): one line naming it.
+    """
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        _discard(tmp)
+        raise InputError(f"out: cannot write {str(path)!r} ({exc.strerror or exc})") from None
     except BaseException:
+        _discard(tmp)
+        raise
+
+
+def _discard(tmp: str | None) -> None:
+    if tmp is not None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise
 
 
 def _remove(path: Path) -> None:
