@@ -74,10 +74,13 @@ __all__ = [
     "twisted_free_energy",
     "bkt_temperature",
     "BKT_RTOL",
+    "BOUND_RTOL",
 ]
 
 #: Default relative tolerance of T_BKT (bracketed root search).
 BKT_RTOL = 1e-6
+#: Default relative tolerance of T_BKT in :class:`BKTBound` (maps, cuts): one gap solve fewer.
+BOUND_RTOL = 1e-4
 #: Thermal tails are integrated up to |ξ| = edge + _TAIL k_BT (e^{-60} neglected).
 _TAIL = 60.0
 #: Relative step of the finite-difference band derivatives used when a band structure has no
@@ -503,7 +506,7 @@ class BKTBound(TcBound):
     mu_mode : {"density", "fixed"}
         μ of the gap solves (default: the number equation at the density of μ₀).
     rtol : float
-        Relative tolerance of T_BKT.
+        Relative tolerance of T_BKT (default :data:`BOUND_RTOL`, 1e-4).
     active_band : int or None
         1-based band of the crossover diagnostics (default: the problem's active band).
 
@@ -532,7 +535,7 @@ class BKTBound(TcBound):
     needs_gaps: ClassVar[bool] = True
 
     mu_mode: str = "density"
-    rtol: float = BKT_RTOL
+    rtol: float = BOUND_RTOL
     active_band: int | None = None
 
     def __post_init__(self) -> None:
