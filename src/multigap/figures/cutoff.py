@@ -22,6 +22,14 @@ def cutoff_figure(ds: xr.Dataset) -> Figure:
     -------
     Figure
         One Axes with one solid line per model (ω̃₀) and one dotted line per model at its ΔE.
+
+    Examples
+    --------
+    >>> from multigap import preset
+    >>> from multigap.datasets import cutoff_dataset
+    >>> fig = cutoff_figure(cutoff_dataset([preset("A"), preset("B")], [0.1, 0.3, 0.45]))
+    >>> len(fig.axes[0].get_lines())
+    4
     """
     require(ds, ["omega_tilde", "omega0", "dE"], "cutoff_figure")
     fig = Figure(figsize=(5.2, 3.8), layout="constrained")

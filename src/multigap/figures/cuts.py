@@ -143,6 +143,13 @@ def gap_ratio_figure(*datasets: xr.Dataset | Sequence[xr.Dataset]) -> Figure:
     Figure
         2 × n_models Axes; each top Axes has 2 data lines + 1 reference line, each bottom Axes
         1 data line + 1 reference line (plus the Lifshitz-point lines inside the η range).
+
+    Examples
+    --------
+    >>> from multigap import preset
+    >>> from multigap.sweep import run_cut
+    >>> len(gap_ratio_figure(run_cut(preset("A"), [0.5, 1.0])).axes)
+    2
     """
     cuts = _eta_cuts(datasets, "gap_ratio_figure")
     for d in cuts:
@@ -210,6 +217,14 @@ def tc_vs_anisotropy_figure(*datasets: xr.Dataset | Sequence[xr.Dataset]) -> Fig
     Figure
         n_models Axes (plus one colour-bar Axes); each has one scatter collection (the points),
         one line (the path along η) and one marker line (the Tc maximum).
+
+    Examples
+    --------
+    >>> from multigap import preset
+    >>> from multigap.sweep import run_cut
+    >>> fig = tc_vs_anisotropy_figure(run_cut(preset("A"), [0.5, 1.0], quantities=("tc", "gaps")))
+    >>> len(fig.axes[0].collections[0].get_offsets())
+    2
     """
     cuts = _eta_cuts(datasets, "tc_vs_anisotropy_figure")
     for d in cuts:
@@ -300,6 +315,14 @@ def tc_vs_eta_figure(
     -------
     Figure
         2 × n_maps Axes; each has one line per drawn g (labelled ``g = …``).
+
+    Examples
+    --------
+    >>> from multigap import preset
+    >>> from multigap.sweep import run_map
+    >>> tc_map = run_map(preset("A"), [-0.5, 0.5, 1.0], [0.3, 0.4], executor="serial", progress=False).dataset
+    >>> len(tc_vs_eta_figure(tc_map).axes)
+    2
     """
     items = as_maps(maps, "tc_vs_eta_figure")
     n = len(items)
@@ -414,6 +437,14 @@ def tc_vs_g_figure(
     -------
     Figure
         One Axes per side that has grid points (resonant first), one line per drawn η.
+
+    Examples
+    --------
+    >>> from multigap import preset
+    >>> from multigap.sweep import run_map
+    >>> tc_map = run_map(preset("A"), [-0.5, 1.0], [0.3, 0.4], executor="serial", progress=False).dataset
+    >>> [ax.get_yscale() for ax in tc_vs_g_figure(tc_map).axes]
+    ['linear', 'log']
     """
     (d,) = as_maps((tc_map,), "tc_vs_g_figure")
     eta, g = d["eta"].values, d["g"].values

@@ -44,6 +44,14 @@ def tc_map_figure(*maps: xr.Dataset | Sequence[xr.Dataset]) -> Figure:
     Figure
         n_maps Axes (plus one colour-bar Axes each); each has one QuadMesh and one marker line
         (the maximum).
+
+    Examples
+    --------
+    >>> from multigap import preset
+    >>> from multigap.sweep import run_map
+    >>> tc_map = run_map(preset("A"), [0.5, 1.0, 1.5], [0.3, 0.4], executor="serial", progress=False).dataset
+    >>> len(tc_map_figure(tc_map).axes)  # the map and its colour bar
+    2
     """
     from matplotlib import colormaps
 

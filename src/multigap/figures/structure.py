@@ -38,6 +38,13 @@ def band_structure_figure(ds: xr.Dataset) -> Figure:
     Figure
         One Axes per band, each with one line E_n(q); the active band's Axes also has two
         horizontal reference lines.
+
+    Examples
+    --------
+    >>> from multigap import preset
+    >>> from multigap.datasets import bands_dataset
+    >>> len(band_structure_figure(bands_dataset(preset("A"), n_q=11)).axes)
+    3
     """
     require(ds, ["energy", "E_L", "dE"], "band_structure_figure")
     bands = [int(b) for b in ds["band"].values]
@@ -187,6 +194,14 @@ def dos_figure(
     Figure
         Per model: one DOS Axes with (n_bands + 1) data lines plus 2 vertical reference lines,
         and, with ``fermi``, one Axes per Fermi η.
+
+    Examples
+    --------
+    >>> from multigap import preset
+    >>> from multigap.datasets import dos_dataset
+    >>> fig = dos_figure([dos_dataset(preset("A"), [0.5, 1.5]), dos_dataset(preset("B"), [0.5, 1.5])])
+    >>> len(fig.axes)
+    2
     """
     dos_list = [dos] if isinstance(dos, xr.Dataset) else list(dos)
     if fermi is None:
@@ -259,6 +274,13 @@ def overlap_figure(ds: xr.Dataset, q_fixed: float = 0.0) -> Figure:
     -------
     Figure
         Two Axes: n(n+1)/2 bars; n(n+1)/2 curves plus one reference line.
+
+    Examples
+    --------
+    >>> from multigap import preset
+    >>> from multigap.datasets import overlap_dataset
+    >>> len(overlap_figure(overlap_dataset(preset("A"), n_q=5)).axes[0].patches)
+    6
     """
     require(ds, ["overlap", "mean_overlap"], "overlap_figure")
     bands = [int(b) for b in ds["band"].values]
