@@ -51,8 +51,8 @@ Examples
 --------
 >>> from multigap.eliashberg import constant_dos_tc
 >>> res = constant_dos_tc(1.0, 20.0)                 # λ = 1, Ω = 20 meV, μ* = 0
->>> round(res.tc, 2), res.status
-(25.87, 'converged')
+>>> round(res.tc, 1), res.status
+(26.6, 'converged')
 """
 
 from __future__ import annotations
