@@ -20,7 +20,7 @@ from multigap.constants import HBAR2_2ME
 from multigap.errors import BandStructureError, ModelError
 from multigap.model import Layer, Superlattice
 from multigap.presets import preset, uncalibrated
-from tolerances import edge_tolerance
+from tolerances import ROUNDING_RTOL, edge_tolerance
 
 # --------------------------------------------------------------------------------- helpers
 
@@ -427,7 +427,7 @@ def test_protocol_shapes_and_errors(bands_a):
     assert x.shape == (3, 5, 2 * bands_a.n_z)
     assert bands_a.overlaps(q, q[:2]).shape == (3, 3, 5, 2)
     _zq, wq = bands_a.z_quadrature
-    np.testing.assert_allclose(wq.sum(), bands_a.period, rtol=1e-14)
+    np.testing.assert_allclose(wq.sum(), bands_a.period, rtol=ROUNDING_RTOL)
     assert lifshitz_scale(bands_a, 3) == (
         bands_a.band_edges[2, 0],
         pytest.approx(np.ptp(bands_a.band_edges[2])),

@@ -16,7 +16,7 @@ from multigap.constants import HBAR2_2ME
 from multigap.errors import InputError
 from multigap.model import Superlattice
 from multigap.presets import preset
-from tolerances import FREE_GAS_DOS_ATOL, edge_tolerance
+from tolerances import FREE_GAS_DOS_ATOL, ROUNDING_RTOL, edge_tolerance
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,7 @@ def test_free_2d_gas_total_and_partial_dos(free_bands):
 def test_free_2d_gas_density_is_two_n0_mu(free_bands):
     mu = np.array([1.0, 100.0, 191.0, 500.0, 1500.0, 3000.0])
     n0 = dos.dos_unit(free_bands)
-    assert n0 == pytest.approx(1.0 / (4.0 * math.pi * HBAR2_2ME), rel=1e-15)
+    assert n0 == pytest.approx(1.0 / (4.0 * math.pi * HBAR2_2ME), rel=ROUNDING_RTOL)
     np.testing.assert_allclose(dos.electron_density(free_bands, mu), 2.0 * n0 * mu, rtol=1e-12)
 
 
@@ -160,7 +160,7 @@ def test_integral_of_dos_is_the_density(bands_a, eta):
             total += np.sum(w * dos.density_of_states(bands_a, e)[n])
         assert 2.0 * n0 * total == pytest.approx(per_band[n], rel=1e-10, abs=1e-14)
     assert (per_band[2] == 0.0) if eta == 0.0 else (per_band[2] > 0.0)  # the pocket opens at η = 0
-    assert dos.electron_density(bands_a, mu) == pytest.approx(per_band.sum(), rel=1e-15)
+    assert dos.electron_density(bands_a, mu) == pytest.approx(per_band.sum(), rel=ROUNDING_RTOL)
 
 
 @pytest.mark.parametrize("eta", [-0.7, 0.25, 0.5, 0.9, 1.3])
@@ -246,8 +246,8 @@ def test_dos_vs_eta_and_lifshitz_points(bands_a):
     partial, total = dos.dos_vs_eta(bands_a, 3, eta)
     assert partial.shape == (3, 601) and total.shape == (601,)
     mu = dos.eta_to_mu(bands_a, 3, eta)
-    np.testing.assert_allclose(partial, dos.density_of_states(bands_a, mu), rtol=1e-15)
-    np.testing.assert_allclose(dos.mu_to_eta(bands_a, 3, mu), eta, atol=1e-13)
+    np.testing.assert_allclose(partial, dos.density_of_states(bands_a, mu), rtol=ROUNDING_RTOL)
+    np.testing.assert_allclose(dos.mu_to_eta(bands_a, 3, mu), eta, atol=ROUNDING_RTOL)
     points = dos.lifshitz_points(bands_a, 3)
     e_l, width = lifshitz_scale(bands_a, 3)
     assert points == {"E_L": e_l, "E_neck": e_l + width, "delta_E": width}
@@ -259,7 +259,7 @@ def test_dos_vs_eta_and_lifshitz_points(bands_a):
     finite = np.isfinite(total)
     assert np.argmax(np.where(finite, active, 0.0)) in (i_peak - 1, i_peak + 1)
     assert dos.eta_to_mu(bands_a, 3, 0.0) == points["E_L"]
-    assert dos.mu_to_eta(bands_a, 3, points["E_neck"]) == pytest.approx(1.0, abs=1e-15)
+    assert dos.mu_to_eta(bands_a, 3, points["E_neck"]) == pytest.approx(1.0, abs=ROUNDING_RTOL)
 
 
 # ------------------------------------------------------------------------ Fermi contours
@@ -271,7 +271,7 @@ def test_fermi_contours_lie_on_the_fermi_surface(bands_a, eta):
     for c in contours:
         eps = HBAR2_2ME * c.kx**2 / bands_a.mass_x + bands_a.energies(c.q)[c.band - 1]
         np.testing.assert_allclose(eps, mu, rtol=0, atol=1e-9)
-        assert np.all(np.abs(c.q) <= zb * (1 + 1e-15))
+        assert np.all(np.abs(c.q) <= zb * (1 + ROUNDING_RTOL))
         if c.closed:
             assert c.kx[0] == c.kx[-1] and c.q[0] == c.q[-1]
     active = [c for c in contours if c.band == 3]
@@ -280,12 +280,12 @@ def test_fermi_contours_lie_on_the_fermi_surface(bands_a, eta):
     elif eta < 1.0:  # one closed pocket around q = 0, turning (k_x = 0) at ±q_c exactly
         (pocket,) = active
         q_c = bands_a.crossing(2, mu)
-        assert pocket.closed and np.max(pocket.q) == pytest.approx(q_c, rel=1e-15)
-        assert np.min(pocket.q) == pytest.approx(-q_c, rel=1e-15)
+        assert pocket.closed and np.max(pocket.q) == pytest.approx(q_c, rel=ROUNDING_RTOL)
+        assert np.min(pocket.q) == pytest.approx(-q_c, rel=ROUNDING_RTOL)
         assert pocket.kx[np.argmax(pocket.q)] == 0.0
     else:  # two open corrugated lines; at η = 1 they touch at the zone boundary (the neck)
         assert len(active) == 2 and not any(c.closed for c in active)
-        assert np.ptp(np.concatenate([c.q for c in active])) == pytest.approx(2 * zb, rel=1e-14)
+        assert np.ptp(np.concatenate([c.q for c in active])) == pytest.approx(2 * zb, rel=ROUNDING_RTOL)
         neck = np.min(np.abs(active[0].kx))
         assert (neck == 0.0) if eta == 1.0 else (neck > 0.5)
     assert sum(c.band == 1 for c in contours) == 2  # bands 1, 2 are far below: open lines
@@ -322,7 +322,7 @@ def test_zone_boundary_pocket_of_band_two(bands_a):
     q_c = bands_a.crossing(1, mu)
     assert len(pieces) == 2 and not any(c.closed for c in pieces)
     for c, sign in zip(pieces, (1.0, -1.0), strict=True):
-        assert np.all(sign * c.q >= q_c * (1 - 1e-15)) and np.max(np.abs(c.q)) == pytest.approx(zb)
+        assert np.all(sign * c.q >= q_c * (1 - ROUNDING_RTOL)) and np.max(np.abs(c.q)) == pytest.approx(zb)
         eps = HBAR2_2ME * c.kx**2 / bands_a.mass_x + bands_a.energies(c.q)[1]
         np.testing.assert_allclose(eps, mu, rtol=0, atol=1e-9)
         assert c.kx.min() < 0 < c.kx.max()

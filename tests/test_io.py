@@ -11,6 +11,7 @@ from multigap.errors import InputError
 from multigap.io import model_from_dataset, read_dataset, write_dataset
 from multigap.model import Layer, Model, Numerics, Pairing, Superlattice
 from multigap.presets import preset
+from tolerances import ROUNDING_RTOL
 
 
 def _custom_model() -> Model:
@@ -149,7 +150,7 @@ def test_dos_round_trip_keeps_the_van_hove_infinity(tmp_path):
     xr.testing.assert_identical(
         _without_cf(back)[["dos_total", "energy", "E_neck"]], ds[["dos_total", "energy", "E_neck"]]
     )
-    assert float(back["E_neck"]) == pytest.approx(float(back["E_L"] + back["dE"]), rel=1e-14)
+    assert float(back["E_neck"]) == pytest.approx(float(back["E_L"] + back["dE"]), rel=ROUNDING_RTOL)
     np.testing.assert_allclose(back["energy"].values, float(back["E_L"]) + eta * float(back["dE"]))
     assert model_from_dataset(back) == model
 
@@ -177,7 +178,9 @@ def test_overlap_dataset_matches_the_overlap_module(tmp_path):
     ds = overlap_dataset(model, n_q=9)
     _assert_units_everywhere(ds)
     bands = band_structure(model)
-    np.testing.assert_allclose(ds["mean_overlap"].values, overlap.mean_overlap_matrix(bands, 9), rtol=1e-14)
+    np.testing.assert_allclose(
+        ds["mean_overlap"].values, overlap.mean_overlap_matrix(bands, 9), rtol=ROUNDING_RTOL
+    )
     tensor = ds["overlap"].values
     np.testing.assert_allclose(tensor, np.transpose(tensor, (1, 0, 3, 2)), rtol=1e-12)  # (n,q) <-> (n',q')
     back = read_dataset(write_dataset(ds, tmp_path / "overlap.nc"))

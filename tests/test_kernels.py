@@ -16,6 +16,7 @@ from multigap.kernels import (
     prefactor,
 )
 from multigap.quadrature import graded_nodes
+from tolerances import ROUNDING_RTOL
 
 OMEGA = 150.0
 # states deep below, inside, near the edges of and above the pairing shell
@@ -26,8 +27,8 @@ A_VALUES = np.array(
 
 def test_prefactor_is_hbar_sqrt_2_over_m():
     # ħ√(2/m) = √(4 ħ²/(2 m_e) / m)
-    assert prefactor(1.0) == pytest.approx(2.0 * math.sqrt(HBAR2_2ME), rel=1e-15)
-    assert prefactor(4.0) == pytest.approx(prefactor(1.0) / 2.0, rel=1e-15)
+    assert prefactor(1.0) == pytest.approx(2.0 * math.sqrt(HBAR2_2ME), rel=ROUNDING_RTOL)
+    assert prefactor(4.0) == pytest.approx(prefactor(1.0) / 2.0, rel=ROUNDING_RTOL)
 
 
 @pytest.mark.parametrize("temperature", [300.0, 30.0, 1.0, 1e-3])
@@ -84,7 +85,7 @@ def test_derivatives_match_finite_differences():
         pair_susceptibility(a, kt, OMEGA * math.exp(h), 1.0)
         - pair_susceptibility(a, kt, OMEGA * math.exp(-h), 1.0)
     ) / (2 * h)
-    np.testing.assert_allclose(k, pair_susceptibility(a, kt, OMEGA, 1.0), rtol=1e-14)
+    np.testing.assert_allclose(k, pair_susceptibility(a, kt, OMEGA, 1.0), rtol=ROUNDING_RTOL)
     np.testing.assert_allclose(dk_t, fd_t, rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(dk_w, fd_w, rtol=1e-6)
 
@@ -121,7 +122,7 @@ def test_occupation_matches_adaptive_quadrature(temperature, delta):
 def test_graded_nodes_integrate_log_and_inverse_sqrt_singularities():
     length = np.array([1.0, 2.0])
     u, w = graded_nodes(length, np.array([1e-12, 1e-9]), 8)
-    np.testing.assert_allclose(w.sum(axis=1), length, rtol=1e-14)
+    np.testing.assert_allclose(w.sum(axis=1), length, rtol=ROUNDING_RTOL)
     # ∫_0^L u^{-1/2} du = 2√L ; ∫_0^L ln(u) du = L ln L − L
     np.testing.assert_allclose(np.sum(w / np.sqrt(u), axis=1), 2 * np.sqrt(length), rtol=1e-5)
     np.testing.assert_allclose(

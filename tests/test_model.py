@@ -28,6 +28,7 @@ from multigap.model import (
     omega_tilde,
 )
 from multigap.presets import preset
+from tolerances import ROUNDING_RTOL
 
 
 def three_layer_model() -> Model:
@@ -275,7 +276,7 @@ def test_python_constructors_validate_like_the_files():
 
 @pytest.mark.parametrize("g", [0.0, 0.1, 0.25, 1 / 3, 0.45, 0.499])
 def test_omega_tilde_is_the_migdal_softened_cutoff(g):
-    assert omega_tilde(330.0, g) == pytest.approx(330.0 * math.sqrt(1.0 - 2.0 * g), rel=1e-15)
+    assert omega_tilde(330.0, g) == pytest.approx(330.0 * math.sqrt(1.0 - 2.0 * g), rel=ROUNDING_RTOL)
     assert omega_tilde(330.0, g, softening=False) == 330.0
 
 
@@ -289,7 +290,7 @@ def test_omega_tilde_rejects_g_of_one_half_and_more_unless_softening_is_off():
 def test_pairing_cutoff_uses_the_largest_intraband_coupling():
     pairing = Pairing(g=((0.1, 0.45), (0.45, 0.2)), omega0=225.0)  # large interband g is not in eq. 1
     assert pairing.g_max == 0.2
-    assert pairing.omega == pytest.approx(225.0 * math.sqrt(1 - 0.4), rel=1e-15)
+    assert pairing.omega == pytest.approx(225.0 * math.sqrt(1 - 0.4), rel=ROUNDING_RTOL)
     a = preset("A")
-    assert a.pairing.omega == pytest.approx(330.0 * math.sqrt(1 - 2 * 0.25), rel=1e-15)
-    assert a.with_g(0.05).pairing.omega == pytest.approx(330.0 * math.sqrt(1 - 2 * 0.10), rel=1e-15)
+    assert a.pairing.omega == pytest.approx(330.0 * math.sqrt(1 - 2 * 0.25), rel=ROUNDING_RTOL)
+    assert a.with_g(0.05).pairing.omega == pytest.approx(330.0 * math.sqrt(1 - 2 * 0.10), rel=ROUNDING_RTOL)

@@ -14,6 +14,7 @@ from multigap.errors import InputError
 from multigap.model import Layer, Superlattice
 from multigap.overlap import compress_factors, discarded_weight, mean_overlap_matrix, overlap_tensor
 from multigap.presets import preset
+from tolerances import ROUNDING_RTOL
 
 
 def stack(*layers: tuple[float, float, float]) -> Superlattice:
@@ -76,7 +77,7 @@ def test_overlaps_equal_direct_dense_z_quadrature(which, bands_a, bands_3):
     q = np.array([0.0, 0.4, 1.0]) * math.pi / d
     q2 = np.array([0.15, 0.8]) * math.pi / d
     np.testing.assert_allclose(overlap_tensor(bands, q, q2), dense_overlap(bands, lattice, q, q2), rtol=1e-10)
-    np.testing.assert_allclose(overlap_tensor(bands, q, q2), bands.overlaps(q, q2), rtol=1e-14)
+    np.testing.assert_allclose(overlap_tensor(bands, q, q2), bands.overlaps(q, q2), rtol=ROUNDING_RTOL)
 
 
 def test_overlaps_are_symmetric_positive_and_even(bands_a):
@@ -85,7 +86,7 @@ def test_overlaps_are_symmetric_positive_and_even(bands_a):
     q2 = np.array([0.05, 0.5, 0.95]) * math.pi / d
     t = overlap_tensor(bands_a, q, q2)
     assert t.shape == (3, 3, 7, 3)
-    np.testing.assert_allclose(t, overlap_tensor(bands_a, q2, q).transpose(1, 0, 3, 2), rtol=1e-14)
+    np.testing.assert_allclose(t, overlap_tensor(bands_a, q2, q).transpose(1, 0, 3, 2), rtol=ROUNDING_RTOL)
     assert np.all(t > 0)
     np.testing.assert_allclose(t, t[:, :, ::-1, :], rtol=1e-10)  # ψ_{n,−q} = ψ_nq*: even in q
     square = overlap_tensor(bands_a, q)
@@ -193,10 +194,12 @@ def test_band_relabelling_permutes_everything(bands_a):
     permuted = PermutedBands(bands_a, order)
     q = np.array([0.1, 0.7]) * math.pi / bands_a.period
     np.testing.assert_allclose(
-        overlap_tensor(permuted, q), overlap_tensor(bands_a, q)[np.ix_(order, order)], rtol=1e-14
+        overlap_tensor(permuted, q), overlap_tensor(bands_a, q)[np.ix_(order, order)], rtol=ROUNDING_RTOL
     )
     mean = mean_overlap_matrix(bands_a, 16)
-    np.testing.assert_allclose(mean_overlap_matrix(permuted, 16), mean[np.ix_(order, order)], rtol=1e-14)
+    np.testing.assert_allclose(
+        mean_overlap_matrix(permuted, 16), mean[np.ix_(order, order)], rtol=ROUNDING_RTOL
+    )
     y = compress_factors(bands_a.overlap_factors(q), 1e-8)
     y_perm = compress_factors(permuted.overlap_factors(q), 1e-8)
     approx = np.einsum("aqr,bpr->abqp", y, y)
