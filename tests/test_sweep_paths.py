@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+import xarray as xr
 
 from multigap.errors import InputError
 from multigap.model import Numerics
@@ -55,6 +56,8 @@ def test_path_coordinates_gaps_and_repeated_points(coarse):
     assert ds["tc"].values[0] == ds["tc"].values[1]  # a repeated point, chunk_size 1: both cold
     assert ds["omega"].values[2] < ds["omega"].values[0]  # the cutoff follows omega0
     assert np.all(ds["gap_status"].values == Status.CONVERGED.code)
+    serial = run_points(coarse, points, quantities=("tc", "gaps"), chunk_size=1)
+    xr.testing.assert_identical(serial.drop_attrs(), ds.drop_attrs())  # any executor, the same bits
 
 
 def test_path_rejects_bad_point_lists(coarse):
