@@ -198,10 +198,14 @@ def schema(settings: PointSettings) -> list[Variable]:
         pair = anisotropy_bands(settings.model)
         up, lo = pair if pair is not None else (0, 0)
         band = [
-            _f("gap", "meV", "T = 0 band gap: Fermi-surface average of Delta_n(q), weight 1/k_x"),
+            _f(
+                "gap",
+                "meV",
+                "T = 0 band gap: Fermi-surface average of Delta_n(q), weight 1/k_x (< 0: s+- sign)",
+            ),
             _f("gap_min", "meV", "smallest Delta_n(q) on the Fermi surface"),
             _f("gap_max", "meV", "largest Delta_n(q) on the Fermi surface"),
-            _f("gap_ratio", "1", "gap ratio 2 Delta_n(T=0)/(k_B Tc)"),
+            _f("gap_ratio", "1", "gap ratio 2 Delta_n(T=0)/(k_B Tc) (< 0: the band's gap has the s+- sign)"),
             Variable(
                 "has_fermi_surface",
                 "i1",
