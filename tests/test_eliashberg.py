@@ -304,3 +304,26 @@ def test_isotope_coefficient_of_a_deep_band_is_one_half() -> None:
     theory = EliashbergTheory(coupling="lambda")
     alpha = theory.isotope(_deep_band_problem(1.0, 2000.0))
     assert alpha == pytest.approx(0.5, abs=5e-3)  # exactly ½ for constant DOS; O(Ω/E_F) here
+
+
+# ------------------------------------------------------------------------------ command line
+
+
+def test_cli_eliashberg_tc_json_matches_the_library() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from multigap.cli import main
+
+    result = CliRunner().invoke(
+        main, ["eliashberg-tc", "--lambda", "1", "--omega-e", "20", "--mu-star", "0.1", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["tc_K"] == pytest.approx(constant_dos_tc(1.0, 20.0, 0.1).tc, rel=TC_SOLVE_RTOL)
+    assert data["status"] == "converged"
+    matrix = CliRunner().invoke(main, ["eliashberg-tc", "--lambda", "1,0.2;0.2,0.5", "--omega-e", "20"])
+    assert matrix.exit_code == 0 and "Tc = " in matrix.output
+    bad = CliRunner().invoke(main, ["eliashberg-tc", "--lambda", "1,0.2;0.3,0.5", "--omega-e", "20"])
+    assert bad.exit_code == 2 and "symmetric" in bad.output

@@ -75,6 +75,7 @@ COMMAND_MODULES = (
     "paper",  # reproduce, demo
     "inverse",  # path, fit, design
     "crossover",  # stiffness, crossover
+    "eliashberg",  # eliashberg-tc
     "versions",  # show-versions
 )
 
