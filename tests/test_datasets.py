@@ -2,7 +2,6 @@
 
 η cuts moved to :func:`multigap.sweep.run_cut` (tests/test_sweep_cuts.py)."""
 
-
 import numpy as np
 import pytest
 import xarray as xr
