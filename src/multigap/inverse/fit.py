@@ -468,7 +468,7 @@ class FitResult:
         if pressure is None:
             lo, hi = float(self.data.pressure.min()), float(self.data.pressure.max())
             pad = 0.1 * (hi - lo) if hi > lo else 10.0
-            pressure = np.linspace(lo - pad, hi + pad, 25)
+            pressure = np.linspace(lo - pad, hi + pad, 13)
         ds = self.predict(pressure)
         ds = ds.swap_dims({"point": "pressure"}) if "pressure" in ds.coords else ds
         d = self.data

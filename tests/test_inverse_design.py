@@ -1,0 +1,253 @@
+"""Design of superlattices (multigap.inverse.design) and the path / fit / design commands."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from multigap.cli import main
+from multigap.errors import InputError
+from multigap.inverse.design import design, read_bounds, template_parameters
+from multigap.model import Numerics, dump_model
+from tolerances import TC_SOLVE_RTOL
+
+
+@pytest.fixture(scope="module")
+def fast_a(model_a):
+    """Model A with the smallest quadratures (Tc within 1e-5 relative of the defaults): fast."""
+    return dataclasses.replace(model_a, numerics=Numerics(n_q=4, n_z=16))
+
+
+@pytest.fixture
+def fast_file(fast_a, tmp_path):
+    path = tmp_path / "fast_a.toml"
+    dump_model(fast_a, path)
+    return str(path)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_toy_design_finds_the_dome_top_of_the_map_within_its_grid_step(fast_a):
+    from multigap.sweep import run_map
+
+    g, step = 0.35, 0.1
+    eta = np.arange(0.0, 2.0 + step / 2, step)
+    run = run_map(fast_a, eta, [g], executor="serial", progress=False)
+    ds = run.dataset if hasattr(run, "dataset") else run
+    tc_map = ds["tc"].sel(g=g).values
+    top = float(eta[int(np.argmax(tc_map))])
+    fixed = {k: (v, v) for k, v in template_parameters(fast_a).items()}
+    res = design(
+        g,
+        fast_a.pairing.omega0,
+        template=fast_a,
+        bounds={**fixed, "eta": (0.0, 2.0)},
+        maxiter=12,
+        popsize=8,
+        seed=2,
+        executor="serial",
+    )
+    assert abs(res.parameters["eta"] - top) <= step
+    assert res.tc >= tc_map.max() * (1 - 1e-9)  # the optimum is at least the best grid point
+    assert res.n_failed == 0
+    # the template at the same g and omega0 is the same model: same best Tc up to the grid
+    assert res.reference["tc"] == pytest.approx(tc_map.max(), rel=1e-3)
+
+
+def test_robust_objective_is_the_smallest_tc_of_the_eta_window(fast_a):
+    fixed = {k: (v, v) for k, v in template_parameters(fast_a).items()}
+    res = design(
+        0.3,
+        330.0,
+        template=fast_a,
+        bounds={**fixed, "eta": (0.2, 1.8)},
+        objective="robust",
+        maxiter=4,
+        popsize=5,
+        seed=0,
+        executor="serial",
+    )
+    eta = res.parameters["eta"]
+    from multigap.inverse._engine import evaluate_points
+
+    window = evaluate_points(res.model, [0.98 * eta, eta, 1.02 * eta], [0.3] * 3)["tc"].values
+    assert res.objective_value == pytest.approx(float(window.min()), rel=TC_SOLVE_RTOL * 10)
+    assert res.objective_value <= res.tc
+
+
+def test_bounds_are_validated(tmp_path):
+    f = tmp_path / "b.toml"
+    f.write_text("wire_width = [0.7, 1.0]\nspacer_mass = 0.6\n")
+    assert read_bounds(f) == {"wire_width": (0.7, 1.0), "spacer_mass": (0.6, 0.6)}
+    for text, message in (
+        ("thickness = [1, 2]\n", "unknown bound 'thickness'"),
+        ("wire_width = [1.0, 0.7]\n", "low <= high"),
+        ("wire_width = [0.0, 0.7]\n", "must be > 0"),
+        ("wire_width = 'wide'\n", "number or"),
+    ):
+        f.write_text(text)
+        with pytest.raises(InputError, match=message):
+            read_bounds(f)
+    with pytest.raises(InputError, match="objective"):
+        design(0.3, 330.0, objective="fastest")
+    with pytest.raises(InputError, match=r"g = 0\.5"):
+        design(0.5, 330.0)
+
+
+def test_design_model_re_evaluated_by_multigap_tc_gives_the_reported_tc(fast_file, tmp_path, runner):
+    template = fast_file
+    bounds = tmp_path / "bounds.toml"
+    bounds.write_text(
+        "wire_width = 0.85\nspacer_width = 0.55\nbarrier = 4160\nwire_mass = 1.0\n"
+        "spacer_mass = [0.45, 0.65]\neta = [0.6, 1.4]\n"
+    )
+    out_model = tmp_path / "best.toml"
+    res = runner.invoke(
+        main,
+        [
+            "design",
+            "--g",
+            "0.3",
+            "--omega0",
+            "330",
+            "--model",
+            str(template),
+            "--bounds",
+            str(bounds),
+            "--maxiter",
+            "2",
+            "--popsize",
+            "3",
+            "--executor",
+            "serial",
+            "--model-out",
+            str(out_model),
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    payload = json.loads(res.stdout)
+    check = runner.invoke(
+        main, ["tc", "--model", str(out_model), "--eta", repr(payload["parameters"]["eta"]), "--json"]
+    )
+    assert check.exit_code == 0, check.output
+    assert json.loads(check.stdout)["tc_K"] == pytest.approx(payload["tc_K"], rel=TC_SOLVE_RTOL)
+    assert payload["tc_K"] >= payload["reference"]["tc"] * (1 - 1e-9) or payload["at_bounds"]
+
+
+# ------------------------------------------------------------------------------ commands
+
+
+def test_path_command_refuses_bad_tables_with_exit_2(tmp_path, runner):
+    for text in (
+        "pressure_GPa,eta,g\n150,0.5,0.3\n140,0.6,0.3\n",
+        "pressure_GPa,eta,g\n150,0.5,0.55\n",
+        "pressure_GPa,eta\n150,0.5\n",
+        "pressure_GPa,eta,g,T\n150,0.5,0.3,1\n",
+        "pressure_GPa,eta,g\n150,NaN,0.3\n",
+    ):
+        f = tmp_path / "path.csv"
+        f.write_text(text)
+        res = runner.invoke(main, ["path", "--table", str(f)])
+        assert res.exit_code == 2, res.output
+        assert res.stderr.count("\n") == 1 and res.stderr.startswith("Error: ")
+
+
+def test_path_command_writes_a_pressure_coordinate(fast_file, tmp_path, runner):
+    from multigap.io import read_dataset
+
+    out = tmp_path / "p.nc"
+    res = runner.invoke(
+        main,
+        [
+            "path",
+            "--model",
+            fast_file,
+            "--pressure",
+            "140:180:3",
+            "--eta-law",
+            "-1,0.0125",
+            "--g-law",
+            "0.3,0",
+            "--quantities",
+            "tc,alpha",
+            "--out",
+            str(out),
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    ds = read_dataset(out)
+    assert ds["pressure"].values.tolist() == [140.0, 160.0, 180.0]
+    assert ds["pressure"].attrs["units"] == "GPa"
+    assert len(json.loads(res.stdout)["alpha"]) == 3
+
+
+def test_fit_command_exit_codes(fast_file, runner):
+    # more free parameters than data points: refused (exit 2, one line)
+    res = runner.invoke(main, ["fit", "--data", "h3s_dome_paper", "--free", "eta-law,g-law"])
+    assert res.exit_code == 2 and "only 3 data points" in res.stderr
+    # retracted data: refused unless allowed
+    res = runner.invoke(main, ["fit", "--data", "csh_x_retracted", "--free", "eta"])
+    assert res.exit_code == 2 and "retracted" in res.stderr
+    # an optimiser stopped after one evaluation has not converged: it says so and exits 1
+    res = runner.invoke(
+        main,
+        [
+            "fit",
+            "--model",
+            fast_file,
+            "--data",
+            "h3s_dome_paper",
+            "--free",
+            "eta-law,g",
+            "--starts",
+            "1",
+            "--max-nfev",
+            "1",
+        ],
+    )
+    assert res.exit_code == 1
+    assert "did not converge" in res.stderr and "converged: NO" in res.stdout
+
+
+@pytest.mark.slow
+def test_fit_command_with_posterior_and_corner_plot(fast_file, tmp_path, runner):
+    pytest.importorskip("emcee")
+    pytest.importorskip("corner")
+    corner_png = tmp_path / "corner.png"
+    res = runner.invoke(
+        main,
+        [
+            "fit",
+            "--model",
+            fast_file,
+            "--data",
+            "h3s_dome_paper",
+            "--free",
+            "eta-law",
+            "--g-law",
+            "0.335,0",
+            "--eta-law",
+            "-1.05,0.012",
+            "--starts",
+            "1",
+            "--posterior",
+            "--steps",
+            "10",
+            "--corner",
+            str(corner_png),
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    payload = json.loads(res.stdout)
+    assert set(payload["posterior"]) == {"eta_a", "eta_b"}
+    assert corner_png.stat().st_size > 0
