@@ -14,6 +14,7 @@ from multigap.gaps import solve_gaps
 from multigap.observables import band_gaps, isotope_coefficient
 from multigap.problem import PairingProblem
 from multigap.tc import solve_tc
+from tolerances import GAP_ANALYTIC_RTOL, GAP_GRID_RTOL, MU_SHIFT_GRID_ATOL
 
 OMEGA = 50.0
 FREE = ParabolicBands([0.0], period=0.05)
@@ -41,7 +42,7 @@ def test_weak_coupling_gap_ratio_is_bcs():
 def test_density_mode_far_from_edge_keeps_mu():
     result = solve_gaps(one_band(0.3, 1000.0), mu_mode="density")
     assert abs(result.mu_shift) < 1e-6
-    np.testing.assert_allclose(result.gap_on_nodes()[0], OMEGA / math.sinh(1.0 / 0.3), rtol=1e-7)
+    np.testing.assert_allclose(result.gap_on_nodes()[0], OMEGA / math.sinh(1.0 / 0.3), rtol=GAP_ANALYTIC_RTOL)
 
 
 @pytest.mark.parametrize("g", [0.25, 0.35])
@@ -81,7 +82,7 @@ def test_finite_temperature_gap_solves_the_bcs_equation(fraction):
         return g * integrate.quad(f, 0, OMEGA, epsrel=1e-13, limit=200)[0] - 1.0
 
     expected = optimize.brentq(bcs, 1e-6, OMEGA, xtol=1e-14)
-    assert gap == pytest.approx(expected, rel=1e-6)
+    assert gap == pytest.approx(expected, rel=GAP_ANALYTIC_RTOL)
 
 
 def test_above_tc_is_normal():
@@ -114,7 +115,7 @@ def test_fermi_surface_average_of_a_constant_gap():
     result = solve_gaps(problem, mu_mode="fixed")
     summary = band_gaps(problem, result)
     assert summary.has_fermi_surface[0]
-    assert summary.mean[0] == pytest.approx(OMEGA / math.sinh(1 / 0.3), rel=1e-7)
+    assert summary.mean[0] == pytest.approx(OMEGA / math.sinh(1 / 0.3), rel=GAP_ANALYTIC_RTOL)
 
 
 def test_band_without_fermi_surface_reports_its_band_minimum_gap():
@@ -148,8 +149,8 @@ def test_model_a_gaps_at_the_dome(model_a):
     assert s.ratios[1] < 1.0
     assert s.anisotropy() > 2.0
     fine = zero_temperature_gaps(model_a, eta=1.0, g=0.25, n_nodes=2 * model_a.numerics.n_q)
-    np.testing.assert_allclose(s.gaps.mean, fine.gaps.mean, rtol=1e-4)
-    assert s.mu_shift == pytest.approx(fine.mu_shift, abs=1e-4 * s.result.omega)
+    np.testing.assert_allclose(s.gaps.mean, fine.gaps.mean, rtol=GAP_GRID_RTOL)
+    assert s.mu_shift == pytest.approx(fine.mu_shift, abs=MU_SHIFT_GRID_ATOL)
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ from multigap.kernels import (
     prefactor,
 )
 from multigap.quadrature import graded_nodes
-from tolerances import ROUNDING_RTOL
+from tolerances import KERNEL_LIMIT_RTOL, ROUNDING_RTOL
 
 OMEGA = 150.0
 # states deep below, inside, near the edges of and above the pairing shell
@@ -50,7 +50,7 @@ def test_pair_susceptibility_at_the_floor_temperature_is_converged():
     a = -1e7
     k = pair_susceptibility(np.array([a]), kt, OMEGA, 1.0)[0]
     log_term = 2.0 * math.log(2.0 * math.exp(0.5772156649015329) * OMEGA / (math.pi * kt))
-    assert k == pytest.approx(prefactor(1.0) / (2.0 * math.sqrt(-a)) * log_term, rel=1e-6)
+    assert k == pytest.approx(prefactor(1.0) / (2.0 * math.sqrt(-a)) * log_term, rel=KERNEL_LIMIT_RTOL)
 
 
 @pytest.mark.parametrize("temperature", [1e-8, 1e-4, 1.0, 30.0])
@@ -93,7 +93,9 @@ def test_derivatives_match_finite_differences():
 def test_gap_kernel_reduces_to_pair_susceptibility_for_vanishing_gap():
     kt = KB * 20.0
     np.testing.assert_allclose(
-        gap_kernel(A_VALUES, 1e-9, kt, OMEGA, 1.0), pair_susceptibility(A_VALUES, kt, OMEGA, 1.0), rtol=1e-8
+        gap_kernel(A_VALUES, 1e-9, kt, OMEGA, 1.0),
+        pair_susceptibility(A_VALUES, kt, OMEGA, 1.0),
+        rtol=KERNEL_LIMIT_RTOL,
     )
 
 
@@ -101,7 +103,9 @@ def test_gap_kernel_zero_temperature_deep_state_is_the_bcs_integral():
     # a ≪ −ω: F ≈ (pref/2s_p) ∫_{−ω}^{ω} dξ/√(ξ²+Δ²) = (pref/s_p) asinh(ω/Δ)
     a, delta = -1e8, 2.0
     f = gap_kernel(np.array([a]), delta, 0.0, OMEGA, 1.0)[0]
-    assert f == pytest.approx(prefactor(1.0) / math.sqrt(-a) * math.asinh(OMEGA / delta), rel=1e-6)
+    assert f == pytest.approx(
+        prefactor(1.0) / math.sqrt(-a) * math.asinh(OMEGA / delta), rel=KERNEL_LIMIT_RTOL
+    )
 
 
 @pytest.mark.parametrize("temperature", [0.0, 1.0, 30.0, 300.0])

@@ -88,7 +88,7 @@ def test_overlaps_are_symmetric_positive_and_even(bands_a):
     assert t.shape == (3, 3, 7, 3)
     np.testing.assert_allclose(t, overlap_tensor(bands_a, q2, q).transpose(1, 0, 3, 2), rtol=ROUNDING_RTOL)
     assert np.all(t > 0)
-    np.testing.assert_allclose(t, t[:, :, ::-1, :], rtol=1e-10)  # ψ_{n,−q} = ψ_nq*: even in q
+    np.testing.assert_allclose(t, t[:, :, ::-1, :], rtol=ROUNDING_RTOL)  # ψ_{n,−q} = ψ_nq*: even in q
     square = overlap_tensor(bands_a, q)
     np.testing.assert_allclose(square, overlap_tensor(bands_a, q, q), rtol=0)
 
@@ -109,7 +109,7 @@ def test_overlaps_are_one_without_a_superlattice_potential():
     d = bands.period
     q = np.array([0.1, 0.35, 0.6, 0.85]) * math.pi / d  # away from the touching points 0, π/d
     np.testing.assert_allclose(overlap_tensor(bands, q, -q[::-1]), 1.0, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(mean_overlap_matrix(bands, 8), 1.0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(mean_overlap_matrix(bands, 8), 1.0, rtol=0, atol=ROUNDING_RTOL)
 
 
 def test_overlaps_obey_jensen_and_cauchy_schwarz(bands_a):

@@ -177,3 +177,19 @@ V0_VS_CONSTANT_DOS_RTOL = 5e-3
 #: Absolute, in ln Tc.  Quadratic extrapolation to λ → 0 of ln(Tc^E/Tc^BCS(λ/(1+λ))) from
 #: λ = 0.25–0.5 against −½ (Marsiglio 2018): measured −0.5049.
 WEAK_COUPLING_ATOL = 0.02
+
+# ----------------------------------------------------------------------------------- gaps
+#: Relative.  T = 0 and finite-T gaps against exact single-band results: Ω/sinh(1/g) (measured
+#: 3.9e-11) and the BCS gap equation solved independently with scipy.quad (measured 1.4e-10).
+GAP_ANALYTIC_RTOL = 1e-8
+
+#: Relative, gaps; absolute (meV), the density-mode shift of μ.  Model A at (η, g) = (1, 0.25)
+#: with n_q → 2 n_q: gap means change by 1.3e-9, μ − μ₀ by 1.1e-8 meV (measured).
+GAP_GRID_RTOL = 1e-7
+MU_SHIFT_GRID_ATOL = 1e-6
+
+# -------------------------------------------------------------------------------- kernels
+#: Relative.  Pair susceptibility and gap kernel against their closed forms in the limits where
+#: those are exact to far below this: the low-T log (measured 1.5e-12), the T = 0 gap kernel
+#: asinh(ω/Δ)/√−a (2.6e-10), the vanishing-gap limit of the gap kernel (2.9e-13).
+KERNEL_LIMIT_RTOL = 1e-8
