@@ -562,11 +562,9 @@ class BKTBound(TcBound):
         assert zero is not None
         extras.update(j0=zero.j, jxx0=zero.jxx, jzz0=zero.jzz)
         band = self.active_band or problem.active_band
-        message = res.message
         if band is not None and zero.status is Status.CONVERGED:
+            # NaN where the band is empty (see multigap.crossover for the status and its reason)
             diag = band_crossover(problem, zero.gaps, band)
             if diag.status is Status.CONVERGED:
                 extras.update(e_f=diag.e_f, gap_over_e_f=diag.gap_over_e_f, kf_xi_pair=diag.kf_xi_pair)
-            else:
-                message = "; ".join(m for m in (message, diag.message) if m)
-        return BoundResult(min(t_mf, res.tc_bkt), t_mf, res.tc_bkt, Status.CONVERGED, extras, message)
+        return BoundResult(min(t_mf, res.tc_bkt), t_mf, res.tc_bkt, Status.CONVERGED, extras)
