@@ -34,6 +34,17 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def _undo_quiet_shutdown(monkeypatch):
+    """An interrupted command silences Dask's loggers and unraisable exceptions for the rest of
+    its process (``multigap.cli.app.quiet_shutdown``); restore them for the next test."""
+    import logging
+
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+    for name in ("distributed", "tornado", "asyncio"):
+        monkeypatch.setattr(logging.getLogger(name), "level", logging.getLogger(name).level)
+
+
 def _json(result) -> dict:
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
@@ -674,6 +685,9 @@ def test_reproduce_ctrl_c_exits_130_with_one_line(runner, tmp_path, monkeypatch)
     assert result.exit_code == 130
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("Interrupted: no chunk had finished, nothing is kept")
+    from multigap.cli.app import _ignore_unraisable
+
+    assert sys.unraisablehook is _ignore_unraisable  # the shutdown after it is quiet
     assert line.endswith(f"run again with: multigap reproduce --out {tmp_path / 'r'} --quick")
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "MultigapGroup",
     "cli_words",
     "interrupted",
+    "quiet_shutdown",
     "main",
 ]
 
@@ -60,8 +61,26 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
 
+def quiet_shutdown() -> None:
+    """After an interrupt: keep the shutdown of pools and Dask clusters off stderr.
+
+    Dask's nannies log warnings while they stop their workers, and a cluster interrupted while
+    starting raises in its ``atexit`` hook; the user has been told, in one line, what happened.
+    """
+    import logging
+
+    for name in ("distributed", "tornado", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    sys.unraisablehook = _ignore_unraisable
+
+
+def _ignore_unraisable(unraisable: Any) -> None:
+    """``sys.unraisablehook`` after an interrupt (exceptions in atexit hooks, finalizers)."""
+
+
 def interrupted(message: str, exc: BaseException | None = None) -> NoReturn:
     """Print ``message`` (one line) on stderr and exit 130 (Ctrl-C) or 143 (SIGTERM)."""
+    quiet_shutdown()
     click.echo(message, err=True)
     sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
 

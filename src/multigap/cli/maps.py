@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import InputError, ModelError, MultigapError
 from ..presets import resolve_model
-from .app import PackageError, cli_words, interrupted
+from .app import PackageError, cli_words, interrupted, quiet_shutdown
 from .options import (
     GridRange,
     check_executor,
@@ -53,8 +53,14 @@ def scheduler_client(executor: str | None, scheduler: str | None, workers: int |
         client, owned = dask_client(scheduler, workers)
     except MultigapError as exc:
         raise PackageError(cli_words(str(exc))) from None
+    except KeyboardInterrupt:  # while the cluster starts
+        quiet_shutdown()
+        raise
     try:
         yield client
+    except KeyboardInterrupt:
+        quiet_shutdown()  # before the cluster is closed below
+        raise
     finally:
         for obj in owned:  # the client first, then a LocalCluster it runs on
             with contextlib.suppress(Exception):
