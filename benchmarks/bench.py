@@ -96,12 +96,9 @@ def reference(model: multigap.Model) -> None:
 
 
 def map_timing(model: multigap.Model, workers: int | None) -> None:
-    try:
-        from multigap.sweep import compute_map
-    except ImportError:  # pragma: no cover
-        print("map: multigap.sweep not available")
-        return
     import tempfile
+
+    from multigap.sweep import compute_map
 
     eta = np.linspace(-1.0, 2.0, 201)
     g = np.linspace(0.1, 0.49, 101)
@@ -119,12 +116,13 @@ def dask_scaling(model: multigap.Model) -> None:
     """101 x 51 map on a running LocalCluster with 1 and then 2 workers (cluster start excluded)."""
     try:
         from dask.distributed import Client, LocalCluster
-
-        from multigap.sweep import compute_map
-    except ImportError:  # pragma: no cover
+    except ImportError:  # pragma: no cover - the optional `dask` extra
         print("dask scaling: dask.distributed not installed")
         return
+
     import tempfile
+
+    from multigap.sweep import compute_map
 
     eta = np.linspace(-1.0, 2.0, 101)
     g = np.linspace(0.1, 0.49, 51)

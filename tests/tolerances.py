@@ -193,3 +193,9 @@ MU_SHIFT_GRID_ATOL = 1e-6
 #: those are exact to far below this: the low-T log (measured 1.5e-12), the T = 0 gap kernel
 #: asinh(ω/Δ)/√−a (2.6e-10), the vanishing-gap limit of the gap kernel (2.9e-13).
 KERNEL_LIMIT_RTOL = 1e-8
+
+# ------------------------------------------------------------------------------- presets
+#: Relative, on the calibrated spacer mass.  ``calibrate`` solves ΔE(m) = target with brentq to
+#: 1e-15; the edges move by ~1e-13 meV on another CPU, i.e. m by ~4e-16.  Measured: the stored
+#: masses of models A and B are recovered to 1.7e-15.
+CALIBRATION_RTOL = 1e-12
