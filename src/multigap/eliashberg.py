@@ -247,9 +247,17 @@ def _bubbles(
         p = 1.0 / w_abs if pair else None
         return a_z, a_chi, p
     b = st.energy[n][:, None] + (0.0 if chi is None else chi)
-    inv = 1.0 / np.sqrt(b - 1j * w_abs)
-    a_z = st.pref * inv.imag
-    a_chi = st.pref * inv.real
+    # 1/√(b − iE) = (u + iv)/|z| with u = √((|z| + b)/2), v = √((|z| − b)/2), uv = E/2:
+    # the larger of u, v from its square root, the other from uv = E/2 (no cancellation)
+    mod = np.hypot(b, w_abs)
+    big = np.sqrt(0.5 * (mod + np.abs(b)))
+    small = 0.5 * w_abs / big
+    pos = b >= 0
+    u = np.where(pos, big, small)
+    v = np.where(pos, small, big)
+    scale = st.pref / mod
+    a_z = scale * v
+    a_chi = scale * u
     p = a_z / w_abs if pair else None
     return a_z, a_chi, p
 
@@ -318,9 +326,19 @@ def _bare_tail(st: _States, lam: NDArray, omega: float, kt: float, freqs: NDArra
 
 
 def _normal_state(
-    st: _States, lam: NDArray, omega: float, kt: float, n_f: int, with_chi: bool
+    st: _States,
+    lam: NDArray,
+    omega: float,
+    kt: float,
+    n_f: int,
+    with_chi: bool,
+    start: _NormalState | None = None,
 ) -> _NormalState:
-    """Solve ω(Z − 1) and χ on N = ``n_f`` positive frequencies by fixed-point iteration."""
+    """Solve ω(Z − 1) and χ on N = ``n_f`` positive frequencies by fixed-point iteration.
+
+    ``start``: a normal state at another temperature (same states), interpolated in ω_m as the
+    first iterate (a warm start: fewer iterations, the same fixed point).
+    """
     freqs: NDArray[np.float64] = math.pi * kt * (2.0 * np.arange(n_f, dtype=float) + 1.0)
     diff = freqs[:, None] - freqs[None, :]
     summ = freqs[:, None] + freqs[None, :]
@@ -331,6 +349,12 @@ def _normal_state(
     pi_t = math.pi * kt
     y_z = np.zeros((n_b, n_f, r))
     y_chi = np.zeros((n_b, n_f, r))
+    if start is not None and start.y_z.shape[0::2] == (n_b, r):
+        for n in range(n_b):
+            for k in range(r):
+                # ω(Z − 1) and χ are smooth in ω; beyond the old grid they are held constant
+                y_z[n, :, k] = np.interp(freqs, start.freqs, start.y_z[n, :, k])
+                y_chi[n, :, k] = np.interp(freqs, start.freqs, start.y_chi[n, :, k])
     ns = _NormalState(kt, freqs, y_z, y_chi, 0)
     for it in range(1, _NORMAL_MAXITER + 1):
         bz = np.empty((n_b, n_f, r))
@@ -387,10 +411,14 @@ def _leading(
     mu_star: float,
     cutoff: float,
     with_chi: bool,
+    start: _NormalState | None = None,
 ) -> _Spectrum:
-    """Largest eigenvalue of the linearised φ equation at k_BT = ``kt`` (meV)."""
+    """Largest eigenvalue of the linearised φ equation at k_BT = ``kt`` (meV).
+
+    ``start``: a normal state at a nearby temperature, to warm-start the normal-state iteration.
+    """
     n_f = _n_matsubara(omega, kt, cutoff)
-    ns = _normal_state(st, lam, omega, kt, n_f, with_chi)
+    ns = _normal_state(st, lam, omega, kt, n_f, with_chi, start)
     freqs = ns.freqs
     omega_c = 2.0 * math.pi * kt * n_f
     mu_c = morel_anderson(mu_star, omega_c, omega)
@@ -835,13 +863,14 @@ class EliashbergTheory(PairingTheory):
         mu = problem.mu0
         floor = max(problem.tc_floor, self.lowest_tc(problem))
         kt_cache: dict[float, _States] = {}
+        last: list[_NormalState] = []
 
         def evaluate(kt: float) -> _Spectrum:
             # q nodes graded to k_BT rounded down to a power of 4 (as the BCS solver does)
             level = math.floor(math.log(kt) / math.log(4.0))
             if level not in kt_cache:
                 kt_cache[level] = self._states(problem, mu, 4.0**level)
-            return _leading(
+            spec = _leading(
                 kt_cache[level],
                 lam,
                 problem.omega,
@@ -849,7 +878,10 @@ class EliashbergTheory(PairingTheory):
                 mu_star=float(self.mu_star),
                 cutoff=float(self.cutoff),
                 with_chi=bool(self.chi),
+                start=last[-1] if last else None,
             )
+            last[:] = [spec.normal]
+            return spec
 
         res = _find_tc(evaluate, omega=problem.omega, floor_k=floor, rtol=max(rtol, 1e-12), guess=guess)
         extras = {"Z_active": math.nan, "lambda_eff": math.nan, "chi_active": math.nan}
