@@ -24,7 +24,6 @@ The core modules never import this one.  Units: nm, 1/nm, meV, K, m_e (SPEC.md).
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -35,8 +34,9 @@ from numpy.typing import ArrayLike
 
 from . import __version__
 from .bands import KronigPenneyBands, band_structure, lifshitz_scale
-from .errors import InputError, ModelError
+from .errors import InputError
 from .model import Model, dumps_model
+from .problem import with_pairing_overrides  # its home (no xarray needed); re-exported
 
 if TYPE_CHECKING:
     from .observables import GapSummary
@@ -416,67 +416,6 @@ MISSING_VALUES = (
     "NaN marks a value that is not defined, never a silent failure: alpha is NaN where Tc is below "
     "numerics.tc_floor (status 'below_floor', reported as tc = 0)"
 )
-
-
-def with_pairing_overrides(
-    model: Model,
-    *,
-    g: float | None = None,
-    interband: float | ArrayLike | None = None,
-    omega0: float | None = None,
-    n_nodes: int | None = None,
-) -> Model:
-    """The model with the pairing overrides of the solvers folded in (so files can store it).
-
-    Same meaning as the keyword arguments of :func:`multigap.problem.pairing_problem`, applied in
-    the same order: ``g`` first, then ``interband``.  ``pairing_problem(result, eta)`` therefore
-    builds the same problem as ``pairing_problem(model, eta, g=g, interband=…, omega0=…, n_nodes=…)``.
-
-    Parameters
-    ----------
-    model : Model
-        The starting model.
-    g : float, optional
-        Active-band intraband coupling g_aa (the paper's g = g₃₃), dimensionless.
-    interband : float or array_like, optional
-        Every interband coupling g_nn' (n ≠ n'), or, 2-D, the whole coupling matrix.
-    omega0 : float, optional
-        Bare phonon energy ω₀, meV.
-    n_nodes : int, optional
-        Quadrature nodes per panel of the pairing solvers (``numerics.n_q``).
-
-    Returns
-    -------
-    Model
-        A new model; the checks of :class:`~multigap.model.Pairing` apply (e.g. max g_nn < 0.5
-        with the Migdal softening).
-
-    Raises
-    ------
-    ModelError
-        If an override makes an invalid model (the message names the field and the rule).
-    """
-    if g is not None:
-        model = model.with_g(float(g))
-    pairing = model.pairing
-    if interband is not None:
-        ib = np.asarray(interband, dtype=float)
-        n = model.n_bands
-        if ib.ndim == 0:
-            rows = tuple(tuple(pairing.g[i][j] if i == j else float(ib) for j in range(n)) for i in range(n))
-        elif ib.shape == (n, n):
-            rows = tuple(tuple(float(v) for v in row) for row in ib)
-        else:
-            raise ModelError(f"interband = {interband!r}: give one number or a {n}x{n} coupling matrix")
-        pairing = dataclasses.replace(pairing, g=rows)
-    if omega0 is not None:
-        pairing = dataclasses.replace(pairing, omega0=float(omega0))
-    numerics = model.numerics
-    if n_nodes is not None:
-        numerics = dataclasses.replace(numerics, n_q=n_nodes)
-    if pairing is model.pairing and numerics is model.numerics:
-        return model
-    return dataclasses.replace(model, pairing=pairing, numerics=numerics)
 
 
 def anisotropy_bands(model: Model) -> tuple[int, int] | None:

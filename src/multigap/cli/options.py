@@ -39,6 +39,7 @@ __all__ = [
     "RegistryChoice",
     "SCHEDULER_SCHEMES",
     "executor_options",
+    "bound_options",
     "check_executor",
     "model_option",
     "mu_mode_option",
@@ -225,7 +226,7 @@ def resolve_pairing_model(
 ) -> Model:
     """The ``--model`` with ``--g``, ``--interband``, ``--omega0``, ``--nodes`` folded in.
 
-    Uses :func:`multigap.datasets.with_pairing_overrides`, so the returned model (printed in the
+    Uses :func:`multigap.problem.with_pairing_overrides`, so the returned model (printed in the
     JSON, stored in ``--out`` files) alone reproduces the numbers.
 
     Raises
@@ -233,7 +234,7 @@ def resolve_pairing_model(
     ModelError
         If an option makes an invalid model; the message starts with the option and its value.
     """
-    from ..datasets import with_pairing_overrides
+    from ..problem import with_pairing_overrides
 
     model = resolve_model(spec)
     steps: list[tuple[str, float | int | None, Callable[[Model], Model]]] = [
@@ -341,8 +342,23 @@ def theory_options(func: F) -> F:
     )
 
 
-def resolve_theory(theory: str, options: dict[str, Any], bound: str) -> tuple[PairingTheory, TcBound | None]:
-    """The theory and bound named by ``--theory``, ``--theory-option`` and ``--bound``.
+def bound_options(func: F) -> F:
+    """Add the repeatable ``--bound-option KEY=VALUE`` (parameter ``bound_option``, a dict)."""
+    return click.option(
+        "--bound-option",
+        "bound_option",
+        multiple=True,
+        metavar="KEY=VALUE",
+        callback=parse_theory_options,
+        help="An option of the bound (repeatable); VALUE is read as JSON (0.1, true) or text.",
+    )(func)
+
+
+def resolve_theory(
+    theory: str, options: dict[str, Any], bound: str, bound_options: dict[str, Any] | None = None
+) -> tuple[PairingTheory, TcBound | None]:
+    """The theory and bound named by ``--theory``, ``--theory-option``, ``--bound`` and
+    ``--bound-option``.
 
     Checked before any work, so a bad option ends the command at once with one line that names
     the option.
@@ -363,7 +379,12 @@ def resolve_theory(theory: str, options: dict[str, Any], bound: str) -> tuple[Pa
             f"--theory-option {given}: {exc}" if options else f"--theory {theory}: {exc}"
         ) from None
     try:
-        bd = get_bound(bound)
+        bd = get_bound(bound, **(bound_options or {}))
+    except InputError as exc:
+        given = " ".join(f"{k}={v!r}" for k, v in (bound_options or {}).items())
+        where = f"--bound-option {given}" if given else f"--bound {bound}"
+        raise InputError(f"{where}: {exc}") from None
+    try:
         if bd is not None:
             bd.check(th)
     except InputError as exc:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .options import (
+    bound_options,
     model_option,
     mu_mode_option,
     non_negative,
@@ -129,6 +130,7 @@ def _label(
 @pairing_options
 @mu_mode_option("fixed", "Chemical potential at Tc: mu = mu0, or mu(T) at the normal-state density of mu0.")
 @theory_options
+@bound_options
 @result_options
 def tc(
     model_spec: str,
@@ -141,6 +143,7 @@ def tc(
     theory: str,
     theory_option: dict[str, Any],
     bound: str,
+    bound_option: dict[str, Any],
     as_json: bool,
     out: Path | None,
     overwrite: bool,
@@ -151,11 +154,10 @@ def tc(
     status below_floor: a valid answer, not an error.  With --bound, tc_K is the bounded Tc
     and tc_mf_K the theory's own.
     """
-    from ..datasets import tc_point_dataset
     from ..problem import pairing_problem
 
     check_outputs({"--out": out}, inputs=[model_spec], overwrite=overwrite)
-    th, bd = resolve_theory(theory, theory_option, bound)
+    th, bd = resolve_theory(theory, theory_option, bound, bound_option)
     m = resolve_pairing_model(model_spec, g, interband, omega0, nodes)
     problem = pairing_problem(m, eta)
     result = th.solve_tc(problem, mu_mode=mu_mode)
@@ -180,9 +182,12 @@ def tc(
         )
 
     def dataset() -> xr.Dataset:
+        from ..datasets import tc_point_dataset
+
         return _label(tc_point_dataset(m, eta, result), th, bd, result, br)
 
-    emit(dataset(), payload, as_json=as_json, out=out, plot=None, figure=None, text=text)
+    # the Dataset (and xarray's import) only for --out: a single Tc prints in well under 1 s
+    emit(dataset, payload, as_json=as_json, out=out, plot=None, figure=None, text=text)
 
 
 @click.command(short_help="Band gaps, 2Δ/kTc and Δ3/Δ2 at one (eta, g) (paper eqs. 6-7).")
@@ -198,6 +203,7 @@ def tc(
 )
 @mu_mode_option("density", "Solve mu with the number equation (fixed density), or keep mu = mu0.")
 @theory_options
+@bound_options
 @result_options
 def gaps(
     model_spec: str,
@@ -211,6 +217,7 @@ def gaps(
     theory: str,
     theory_option: dict[str, Any],
     bound: str,
+    bound_option: dict[str, Any],
     as_json: bool,
     out: Path | None,
     overwrite: bool,
@@ -227,7 +234,7 @@ def gaps(
     from ..problem import pairing_problem
 
     check_outputs({"--out": out}, inputs=[model_spec], overwrite=overwrite)
-    th, bd = resolve_theory(theory, theory_option, bound)
+    th, bd = resolve_theory(theory, theory_option, bound, bound_option)
     m = resolve_pairing_model(model_spec, g, interband, omega0, nodes)
     problem = pairing_problem(m, eta)
     summary = th.solve_gaps(problem, temperature=temperature, mu_mode=mu_mode)
@@ -293,6 +300,7 @@ def gaps(
     help="The theory's own slope (BCS: exact, Hellmann-Feynman), or a central difference in ln omega0.",
 )
 @theory_options
+@bound_options
 @result_options
 def isotope(
     model_spec: str,
@@ -305,6 +313,7 @@ def isotope(
     theory: str,
     theory_option: dict[str, Any],
     bound: str,
+    bound_option: dict[str, Any],
     as_json: bool,
     out: Path | None,
     overwrite: bool,
@@ -318,7 +327,7 @@ def isotope(
     from ..theories import PairingTheory
 
     check_outputs({"--out": out}, inputs=[model_spec], overwrite=overwrite)
-    th, bd = resolve_theory(theory, theory_option, bound)
+    th, bd = resolve_theory(theory, theory_option, bound, bound_option)
     m = resolve_pairing_model(model_spec, g, interband, omega0, nodes)
     problem = pairing_problem(m, eta)
     tc_result = th.solve_tc(problem)

@@ -184,7 +184,7 @@ def save_figure_quietly(make: Callable[[], Figure], path: Path, *, option: str =
 
 
 def emit(
-    ds: xr.Dataset,
+    ds: xr.Dataset | Callable[[], xr.Dataset],
     payload: Mapping[str, Any],
     *,
     as_json: bool,
@@ -195,13 +195,16 @@ def emit(
 ) -> None:
     """Write ``--out``/``--plot`` files, then print JSON (``payload`` + ``files``) or ``text()``.
 
-    Check the outputs with :func:`check_outputs` before computing ``ds``.
+    Check the outputs with :func:`check_outputs` before computing ``ds``.  ``ds`` may be a
+    function that builds the Dataset: it is then called only for ``--out`` (xarray's import
+    and the Dataset cost more than a single Tc point).
     """
-    from ..io import write_dataset
-
     files: dict[str, str] = {}
     if out is not None:
-        files["netcdf"] = str(write_atomic(out, lambda tmp: write_dataset(ds, tmp), option="--out"))
+        from ..io import write_dataset
+
+        data = ds() if callable(ds) else ds
+        files["netcdf"] = str(write_atomic(out, lambda tmp: write_dataset(data, tmp), option="--out"))
     if plot is not None and figure is not None:
         files["plot"] = str(save_figure_quietly(figure, plot))
     if as_json:
