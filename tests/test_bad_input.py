@@ -706,6 +706,21 @@ THEORY_ROWS = [
         )
     ],
     Row(
+        "bound-option-without-a-bound",
+        ("tc", "--eta", "1", "--bound-option", "x=1"),
+        ("--bound-option", "x=1", "without a bound"),
+    ),
+    Row(
+        "map-bound-option-without-a-bound",
+        map_args("0:1:2", "0.2", "--bound-option", "x=1"),
+        ("--bound-option", "without a bound"),
+    ),
+    Row(
+        "bound-option-malformed",
+        ("gaps", "--eta", "1", "--bound-option", "x"),
+        ("--bound-option", "KEY=VALUE"),
+    ),
+    Row(
         "theory-option-no-equals",
         ("tc", "--eta", "1", "--theory-option", "mu_star"),
         ("--theory-option", "KEY=VALUE"),

@@ -924,3 +924,42 @@ def test_matplotlib_warnings_never_reach_the_user(runner, tmp_path, monkeypatch,
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert not [w for w in recwarn if "warning" in str(w.message)], [str(w.message) for w in recwarn]
+
+
+def test_bound_options_reach_the_bound_in_tc_and_map(runner, tmp_path):
+    data = _json(
+        runner.invoke(
+            main,
+            [
+                "tc",
+                "--eta",
+                "1",
+                "--g",
+                "0.4",
+                "--bound",
+                "cli-toy-cap",
+                "--bound-option",
+                "cap=50",
+                "--json",
+            ],
+        )
+    )
+    assert (data["tc_K"], data["tc_cli-toy-cap_K"], data["bound_options"]) == (50.0, 50.0, {"cap": 50})
+    bcs_out, capped_out = tmp_path / "bcs.nc", tmp_path / "capped.nc"
+    assert runner.invoke(main, _map_args(bcs_out)).exit_code == 0
+    args = [*_map_args(capped_out), "--bound", "cli-toy-cap", "--bound-option", "cap=100"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    bcs, capped = read_dataset(bcs_out), read_dataset(capped_out)
+    np.testing.assert_array_equal(capped["tc"].values, np.minimum(bcs["tc"].values, 100.0))
+    assert "--bound cli-toy-cap --bound-option cap=100" in capped.attrs["command"]
+    for bad, fragments in (
+        (["--bound-option", "cap=1"], ["--bound-option", "cap=1", "without a bound"]),
+        (
+            ["--bound", "cli-toy-cap", "--bound-option", "floor=1"],
+            ["--bound-option", "floor", "known options"],
+        ),
+    ):
+        line = _one_line_error(runner.invoke(main, ["tc", "--eta", "1", *bad]))
+        for fragment in fragments:
+            assert fragment in line, line

@@ -16,6 +16,7 @@ from ..presets import resolve_model
 from .app import PackageError, cli_words, interrupted, quiet_shutdown
 from .options import (
     GridRange,
+    bound_options,
     check_executor,
     executor_options,
     figure_path,
@@ -78,8 +79,11 @@ def interrupted_run(parts_dirs: Sequence[Path], command: str, exc: BaseException
     interrupted(message, exc)
 
 
-def theory_args(theory: str, theory_option: dict[str, Any], bound: str) -> list[str]:
-    """``--theory``/``--theory-option``/``--bound`` of a command line (defaults left out)."""
+def theory_args(
+    theory: str, theory_option: dict[str, Any], bound: str, bound_option: dict[str, Any] | None = None
+) -> list[str]:
+    """``--theory``/``--theory-option``/``--bound``/``--bound-option`` of a command line (defaults
+    left out)."""
     import json
 
     from ..theories import DEFAULT_THEORY
@@ -91,6 +95,8 @@ def theory_args(theory: str, theory_option: dict[str, Any], bound: str) -> list[
         args += ["--theory-option", f"{key}={value if isinstance(value, str) else json.dumps(value)}"]
     if bound != "none":
         args += ["--bound", bound]
+    for key, value in (bound_option or {}).items():
+        args += ["--bound-option", f"{key}={value if isinstance(value, str) else json.dumps(value)}"]
     return args
 
 
@@ -160,6 +166,7 @@ MAX_MAP_POINTS = 10_000_000
     help="Chemical potential at Tc: mu = mu0, or mu(T) at the normal-state density of mu0.",
 )
 @theory_options
+@bound_options
 @click.option(
     "--chunk-size",
     type=click.IntRange(min=1, max=1_000_000),
@@ -180,6 +187,7 @@ def map_(
     theory: str,
     theory_option: dict[str, Any],
     bound: str,
+    bound_option: dict[str, Any],
     chunk_size: int | None,
     overwrite: bool,
     progress: bool,
@@ -202,7 +210,7 @@ def map_(
             f"--eta/--g: {eta.size} x {g.size} = {eta.size * g.size} points; at most {MAX_MAP_POINTS}"
         )
     check_outputs({"--out": out}, inputs=[model_spec], overwrite=True)  # resuming needs an existing OUT
-    resolve_theory(theory, theory_option, bound)
+    resolve_theory(theory, theory_option, bound, bound_option)
     model = resolve_model(model_spec)
     for value in g.tolist():
         try:
@@ -215,7 +223,7 @@ def map_(
         g,
         out,
         mu_mode=mu_mode,
-        theory=theory_args(theory, theory_option, bound),
+        theory=theory_args(theory, theory_option, bound, bound_option),
         chunk_size=chunk_size,
         executor=executor,
         workers=workers,
@@ -232,6 +240,7 @@ def map_(
                 theory=theory,
                 theory_options=theory_option or None,
                 bound=None if bound == "none" else bound,
+                bound_options=bound_option or None,
                 out=out,
                 executor="dask" if client is not None else executor,
                 workers=workers,

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .maps import interrupted_run, scheduler_client, theory_args
-from .options import check_executor, executor_options, resolve_theory, theory_options
+from .options import bound_options, check_executor, executor_options, resolve_theory, theory_options
 from .render import quiet_figures
 
 __all__ = ["COMMANDS", "demo", "reproduce"]
@@ -30,6 +30,7 @@ __all__ = ["COMMANDS", "demo", "reproduce"]
 )
 @executor_options
 @theory_options
+@bound_options
 @click.option("--grid-set", type=click.Choice(["full", "quick", "tiny"]), default=None, hidden=True)
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bars on stderr (default: when it is a terminal)."
@@ -43,6 +44,7 @@ def reproduce(
     theory: str,
     theory_option: dict[str, Any],
     bound: str,
+    bound_option: dict[str, Any],
     grid_set: str | None,
     progress: bool | None,
 ) -> None:
@@ -65,10 +67,10 @@ def reproduce(
     for flag, value in (("--executor", executor), ("--workers", workers), ("--scheduler", scheduler)):
         if value is not None:
             args += [flag, str(value)]
-    args += theory_args(theory, theory_option, bound)
+    args += theory_args(theory, theory_option, bound, bound_option)
     command = shlex.join(args)
     show = sys.stderr.isatty() if progress is None else progress
-    the_theory, _ = resolve_theory(theory, theory_option, bound)
+    the_theory, the_bound = resolve_theory(theory, theory_option, bound, bound_option)
     try:
         with quiet_figures(), scheduler_client(executor, scheduler, workers) as client:  # one cluster
             result = run_reproduce(
@@ -81,7 +83,7 @@ def reproduce(
                 command=command,
                 echo=lambda p: click.echo(f"wrote {p}"),
                 theories=(the_theory,),
-                bounds=() if bound == "none" else (bound,),
+                bounds=() if the_bound is None else (the_bound,),
             )
     except KeyboardInterrupt as exc:
         interrupted_run([out_dir / f"map_{m}.nc.parts" for m in ("A", "B")], command, exc)
