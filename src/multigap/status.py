@@ -16,7 +16,7 @@ import enum
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["Status", "STATUS_CODES", "STATUS_MEANINGS", "status_counts"]
+__all__ = ["Status", "STATUS_CODES", "STATUS_MEANINGS", "status_counts", "status_mask", "status_names"]
 
 
 class Status(enum.StrEnum):
@@ -107,3 +107,32 @@ def status_counts(status: ArrayLike) -> dict[str, int]:
         key = s.code if arr.dtype.kind in "iu" else str(s)
         counts[str(s)] = int(np.count_nonzero(arr == key))
     return counts
+
+
+def status_mask(status: ArrayLike, which: Status) -> NDArray[np.bool_]:
+    """Where an array of statuses — integer codes (maps) or names (older cuts) — equals ``which``.
+
+    Examples
+    --------
+    >>> status_mask([0, 1, 2], Status.BELOW_FLOOR).tolist()
+    [False, True, False]
+    >>> status_mask(["failed", "converged"], Status.CONVERGED).tolist()
+    [False, True]
+    """
+    arr = np.asarray(status)
+    key: int | str = which.code if arr.dtype.kind in "iu" else str(which)
+    return np.asarray(arr == key, dtype=bool)
+
+
+def status_names(status: ArrayLike) -> NDArray[np.str_]:
+    """Status names of an array of statuses given as integer codes (maps) or names.
+
+    Examples
+    --------
+    >>> status_names([0, 2]).tolist()
+    ['converged', 'failed']
+    """
+    arr = np.asarray(status)
+    if arr.dtype.kind in "iu":
+        return np.vectorize(lambda c: str(Status.from_code(int(c))), otypes=[str])(arr)
+    return arr.astype(str)

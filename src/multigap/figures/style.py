@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
 from ..model import Numerics
-from ..status import Status
+from ..status import Status, status_mask, status_names
 
 __all__ = [
     "BAND_COLORS",
@@ -111,21 +111,6 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> Path:
 
 
 # ------------------------------------------------------------------------------ statuses
-def status_mask(status: ArrayLike, which: Status) -> NDArray[np.bool_]:
-    """Where an array of statuses — integer codes (maps) or names (cuts) — equals ``which``.
-
-    Examples
-    --------
-    >>> status_mask([0, 1, 2], Status.BELOW_FLOOR).tolist()
-    [False, True, False]
-    >>> status_mask(["failed", "converged"], Status.CONVERGED).tolist()
-    [False, True]
-    """
-    arr = np.asarray(status)
-    key: int | str = which.code if arr.dtype.kind in "iu" else str(which)
-    return np.asarray(arr == key, dtype=bool)
-
-
 def shown_tc(ds: xr.Dataset, *, below_floor: float = np.nan) -> NDArray[np.float64]:
     """Tc (K) of a map or cut as drawn: converged values, ``below_floor`` points as given, else NaN.
 
@@ -143,14 +128,6 @@ def shown_tc(ds: xr.Dataset, *, below_floor: float = np.nan) -> NDArray[np.float
     out = np.where(converged, tc, np.nan)
     out[status_mask(status, Status.BELOW_FLOOR)] = below_floor
     return out
-
-
-def status_names(status: ArrayLike) -> NDArray[np.str_]:
-    """Status names of an array of statuses given as integer codes (maps) or names (cuts)."""
-    arr = np.asarray(status)
-    if arr.dtype.kind in "iu":
-        return np.vectorize(lambda c: str(Status.from_code(int(c))), otypes=[str])(arr)
-    return arr.astype(str)
 
 
 #: Statuses whose values are drawn as numbers.

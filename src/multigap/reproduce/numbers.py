@@ -17,8 +17,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import InputError
-from ..figures.style import status_mask, status_names
-from ..status import Status, status_counts
+from ..status import Status, status_counts, status_mask, status_names
 from .paper import ALPHA_PEAK_WINDOW, PAPER
 
 __all__ = [
