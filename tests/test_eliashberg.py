@@ -280,6 +280,7 @@ def test_below_resolved_floor_is_reported_not_computed() -> None:
     assert res.floor == pytest.approx(theory.lowest_tc(problem), rel=ROUNDING_RTOL)
     assert res.floor == pytest.approx(15 * OMEGA / (2 * math.pi * 1024 * KB), rel=ROUNDING_RTOL)
     assert math.isnan(res.extras["Z_active"])
+    assert res.extras["tc_floor"] == res.floor
     bench = constant_dos_tc(0.1, OMEGA)
     assert bench.status == Status.BELOW_FLOOR and bench.tc == 0.0
 

@@ -762,6 +762,7 @@ class EliashbergTheory(PairingTheory):
         "Z_active": ("1", "mass renormalisation Z(iπk_BTc) of the leading band (pair-weighted q average)"),
         "lambda_eff": ("1", "Eliashberg coupling λ_nn of the leading band"),
         "chi_active": ("meV", "normal self-energy χ(iπk_BTc) of the leading band (pair-weighted q average)"),
+        "tc_floor": ("K", "lowest Tc resolved (Matsubara grid); below it the status is below_floor"),
     }
     has_gaps: ClassVar[bool] = False
 
@@ -843,7 +844,8 @@ class EliashbergTheory(PairingTheory):
         TcResult
             ``converged``, or ``below_floor`` (Tc = 0) when Tc is below
             max(problem.tc_floor, :meth:`lowest_tc`); ``floor`` holds that temperature.
-            ``extras``: ``Z_active``, ``lambda_eff``, ``chi_active`` (NaN below the floor).
+            ``extras``: ``Z_active``, ``lambda_eff``, ``chi_active`` (NaN below the floor) and
+            ``tc_floor`` (K, the floor used).
 
         Raises
         ------
@@ -890,6 +892,7 @@ class EliashbergTheory(PairingTheory):
             level = math.floor(math.log(kt) / math.log(4.0))
             st = kt_cache.get(level) or self._states(problem, mu, kt)
             extras = _leading_band_diagnostics(st, res.spectrum, lam)
+        extras["tc_floor"] = floor
         return TcResult(
             tc=res.tc,
             status=str(res.status),
