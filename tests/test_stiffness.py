@@ -218,6 +218,18 @@ def test_bkt_is_registered_with_options():
         get_bound("bkt", vortices=True)
 
 
+def test_bound_solves_gaps_in_the_mu_mode_of_the_tc_it_bounds():
+    problem = one_band(0.3, 1.0)  # crossover: the number equation moves μ by 6 %
+    theory = get_theory("bcs")
+    tc = theory.solve_tc(problem)
+    assert tc.mu_mode == "fixed"
+    default = get_bound("bkt").apply(problem, theory, tc)
+    fixed = bkt_temperature(problem, tc=tc, mu_mode="fixed")
+    density = get_bound("bkt", mu_mode="density").apply(problem, theory, tc)
+    assert default.tc_bound == pytest.approx(fixed.tc_bkt, rel=1e-3)
+    assert abs(density.tc_bound / default.tc_bound - 1) > 1e-2
+
+
 @dataclasses.dataclass(frozen=True)
 class _NoGapTheory(PairingTheory):
     name: ClassVar[str] = "test-no-gaps"

@@ -176,7 +176,9 @@ def crossover_cut(
     executor, workers, scheduler, progress
         As for :func:`multigap.sweep.run_cut`.
     bound_options : dict, optional
-        Options of :class:`multigap.stiffness.BKTBound`.
+        Options of :class:`multigap.stiffness.BKTBound`; default ``mu_mode="density"`` (J(T)
+        with the number equation, as the cut's T = 0 gaps: the μ shift is the crossover's
+        signature), while T_MF is the theory's Tc at μ = μ₀.
 
     Returns
     -------
@@ -199,7 +201,8 @@ def crossover_cut(
     from ..sweep import run_cut
 
     ds = run_cut(
-        model, eta, g=g, bound="bkt", bound_options=bound_options, quantities=("tc", "gaps"),
+        model, eta, g=g, bound="bkt", bound_options={"mu_mode": "density", **(bound_options or {})},
+        quantities=("tc", "gaps"),
         executor=executor, workers=workers, scheduler=scheduler, progress=progress,
     )  # fmt: skip
     edges = cached_bands(model).band_edges
