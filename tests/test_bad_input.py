@@ -427,6 +427,23 @@ OUTPUT_ROWS = [
         for name in PLOT_COMMANDS
     ],
     Row(
+        "tc-out-is-dev-full",
+        ("tc", "--eta", "1", "--out", "/dev/full", "--overwrite"),
+        ("--out", "/dev/full", "not a regular file"),
+    ),
+    Row(
+        "tc-out-is-a-fifo",
+        ("tc", "--eta", "1", "--out", "{tmp}/fifo.nc", "--overwrite"),
+        ("--out", "fifo.nc", "not a regular file"),
+        extra_files={"fifo.nc": "fifo"},
+    ),
+    Row(
+        "plot-out-is-a-fifo",
+        ("plot", "{tmp}/foreign.nc", "--out", "{tmp}/fifo.svg", "--overwrite"),
+        ("--out", "fifo.svg", "not a regular file"),
+        extra_files={"foreign.nc": "netcdf", "fifo.svg": "fifo"},
+    ),
+    Row(
         "bands-out-and-plot-are-one-file",
         ("bands", "--out", "{tmp}/x.png", "--plot", "{tmp}/x.png"),
         ("--plot", "x.png", "--out"),

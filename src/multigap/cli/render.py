@@ -17,6 +17,7 @@ import contextlib
 import json
 import math
 import os
+import stat
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -113,6 +114,12 @@ def check_outputs(
         for other, path2 in given[:i]:
             if _same_file(path, path2):
                 raise InputError(f"{name} {str(path)!r}: is also the {other} file; give two file names")
+        try:
+            special = not stat.S_ISREG(os.stat(path).st_mode)
+        except (OSError, ValueError):  # missing (or a dangling link): a new file
+            special = False
+        if special:  # a device, FIFO, socket or folder is never replaced by a file
+            raise InputError(f"{name} {str(path)!r}: exists and is not a regular file; give a file name")
         if os.path.lexists(path) and not overwrite:  # lexists: a dangling link is also kept
             raise InputError(f"{name} {str(path)!r}: exists; pass --overwrite to replace it")
 
