@@ -555,7 +555,7 @@ class BKTBound(TcBound):
         nan = {name: math.nan for name in self.diagnostics}
         t_mf = float(tc.tc)
         try:
-            mode = self.mu_mode or getattr(tc, "mu_mode", "density")
+            mode = str(self.mu_mode or getattr(tc, "mu_mode", None) or "density")
             res = bkt_temperature(problem, theory=theory, tc=tc, mu_mode=mode, rtol=self.rtol)
         except (MultigapError, ArithmeticError, np.linalg.LinAlgError) as exc:
             return BoundResult(math.nan, t_mf, math.nan, Status.FAILED, nan, f"BKT bound: {exc}")
