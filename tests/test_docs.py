@@ -18,7 +18,9 @@ which runs the one full ``reproduce --quick``):
   into a coarser grid on the same ends whose points are a subset of the original one (about 7),
   in the blocks and in the example scripts (run from a rewritten copy of ``examples/``).
 
-Pages and scripts whose examples still take more than a few seconds are marked ``slow``.
+Every test that runs a page or a script starts a fresh interpreter (~2 s of imports, up to a
+minute for a page that reproduces the paper on tiny grids) and is marked ``slow``: ``make quick``
+leaves them out, ``make test`` runs them.
 """
 
 from __future__ import annotations
@@ -37,11 +39,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
-
-#: Pages whose examples take more than a few seconds even on tiny grids.
-SLOW_PAGES: dict[str, str] = {}
-#: Example scripts that take more than a few seconds even on tiny grids.
-SLOW_EXAMPLES: dict[str, str] = {}
 
 TIMEOUT = 600
 #: The grid set that ``reproduce`` uses under test (see the module docstring).
@@ -117,9 +114,7 @@ def _page_params() -> list[object]:
     for page in DOCS:
         if not any(run for _, _, run in python_blocks(page.read_text(encoding="utf-8"))):
             continue
-        rel = _rel(page)
-        marks = [pytest.mark.slow] if rel in SLOW_PAGES else []
-        params.append(pytest.param(page, id=rel, marks=marks))
+        params.append(pytest.param(page, id=_rel(page), marks=[pytest.mark.slow]))
     return params
 
 
@@ -193,10 +188,7 @@ def test_python_blocks_of_the_page_run(page: Path, tmp_path: Path) -> None:
 
 
 def _example_params() -> list[object]:
-    return [
-        pytest.param(p, id=p.name, marks=[pytest.mark.slow] if p.name in SLOW_EXAMPLES else [])
-        for p in EXAMPLES
-    ]
+    return [pytest.param(p, id=p.name, marks=[pytest.mark.slow]) for p in EXAMPLES]
 
 
 @pytest.mark.parametrize("script", _example_params())
