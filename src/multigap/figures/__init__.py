@@ -23,6 +23,7 @@ path_on_map_figure       a path drawn on the Tc(η, g) dome               ``inve
 corner_figure            posterior of a path fit (corner plot)           ``inverse``
 design_cut_figure        η-cut of a design beside the template's        ``inverse``
 crossover_figure         T_MF, T_BKT, regimes vs η (crossover cuts)      ``crossover``
+eliashberg_figure        Eliashberg dome, minus BCS, Z along η (maps)    ``eliashberg``
 =======================  ==============================================  =================
 
 Shared colours, saving and the status rules live in :mod:`multigap.figures.style`: only
@@ -46,6 +47,7 @@ from .cuts import (
     tc_vs_eta_figure,
     tc_vs_g_figure,
 )
+from .eliashberg import eliashberg_figure
 from .inverse import corner_figure, design_cut_figure, path_on_map_figure, path_tc_figure
 from .maps import tc_map_figure
 from .structure import band_structure_figure, dos_figure, overlap_figure
@@ -64,6 +66,7 @@ __all__ = [
     "cutoff_figure",
     "design_cut_figure",
     "dos_figure",
+    "eliashberg_figure",
     "gap_ratio_figure",
     "model_color",
     "overlap_figure",
