@@ -395,11 +395,12 @@ def test_band_edges_are_the_extremes_over_the_zone(bands_a):
     d = bands_a.period
     q = np.linspace(-math.pi / d, math.pi / d, 401)
     e = bands_a.energies(q)
-    np.testing.assert_allclose(e.min(axis=1), bands_a.band_edges[:, 0], rtol=0, atol=1e-9)
-    np.testing.assert_allclose(e.max(axis=1), bands_a.band_edges[:, 1], rtol=0, atol=1e-9)
+    tol = 2 * edge_tolerance(e.max())  # two root-found energies (measured: <= 9e-13 meV)
+    np.testing.assert_allclose(e.min(axis=1), bands_a.band_edges[:, 0], rtol=0, atol=tol)
+    np.testing.assert_allclose(e.max(axis=1), bands_a.band_edges[:, 1], rtol=0, atol=tol)
     assert np.all(bands_a.band_edges[:-1, 1] < bands_a.band_edges[1:, 0])  # open gaps
-    np.testing.assert_allclose(e, e[:, ::-1], rtol=0, atol=1e-10)  # even in q
-    np.testing.assert_allclose(bands_a.energies(q[:50] + 2 * math.pi / d), e[:, :50], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(e, e[:, ::-1], rtol=0, atol=tol)  # even in q
+    np.testing.assert_allclose(bands_a.energies(q[:50] + 2 * math.pi / d), e[:, :50], rtol=0, atol=tol)
 
 
 def test_crossing_inverts_the_dispersion(bands_a):
