@@ -548,8 +548,10 @@ def test_map_ctrl_c_keeps_the_chunks_and_prints_the_resume_command(runner, tmp_p
     xr.testing.assert_equal(a, b)  # values identical; only the recorded command (the out name) differs
 
 
-def test_map_sigint_in_a_real_process_exits_130_without_a_traceback(tmp_path):
-    """Ctrl-C on the whole process group (workers included) of `python -m multigap map`."""
+@pytest.mark.parametrize(("sig", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_map_interrupted_in_a_real_process_exits_without_a_traceback(tmp_path, sig, code):
+    """Ctrl-C on the whole process group (workers included) of `python -m multigap map`, or
+    SIGTERM to its main process only (as `kill PID` sends it): one line, the chunks kept."""
     import os
     import signal
     import time
@@ -571,9 +573,12 @@ def test_map_sigint_in_a_real_process_exits_130_without_a_traceback(tmp_path):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not list(parts.glob("chunk_*.npz")):
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGINT)
+    if sig == "SIGINT":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        os.kill(proc.pid, signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err
     assert "Traceback" not in err
     lines = [ln for ln in err.replace("\r", "\n").splitlines() if ln.startswith("Interrupted")]
     assert len(lines) == 1
