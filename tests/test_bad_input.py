@@ -620,6 +620,19 @@ SPECIAL_FILE_ROWS = [
         ("empty.nc", "empty"),
         extra_files={"empty.nc": "emptymap"},
     ),
+    Row("demo-out-is-a-file", ("demo", "--out", "{f}"), ("--out", "{f}", "is a file"), file=VALID_MODEL),
+    Row(
+        "reproduce-out-is-a-file",
+        ("reproduce", "--out", "{f}"),
+        ("--out", "{f}", "is a file"),
+        file=VALID_MODEL,
+    ),
+    Row(
+        "demo-out-under-a-file",
+        ("demo", "--out", "{f}/d", "--n-eta", "3", "--n-q", "3", "--n-eta-cut", "2"),
+        ("{f}/d", "not a directory"),
+        file=VALID_MODEL,
+    ),
     Row("demo-no-models", ("demo", "--out", "{tmp}/d", "--models", ","), ("--models", "at least one")),
     Row("demo-unknown-preset", ("demo", "--out", "{tmp}/d", "--models", "A,C"), ("--model", "'C'", "preset")),
 ]
