@@ -78,7 +78,7 @@ def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
     keys = [int(k) if k.isdigit() else k for k in path.split(".")]
 
     def change(data: dict[str, Any]) -> None:
-        node = data
+        node: Any = data
         for k in keys[:-1]:
             node = node[k]
         node[keys[-1]] = value
@@ -90,7 +90,7 @@ def _rename(path: str, new: str) -> Callable[[dict[str, Any]], None]:
     keys = [int(k) if k.isdigit() else k for k in path.split(".")]
 
     def change(data: dict[str, Any]) -> None:
-        node = data
+        node: Any = data
         for k in keys[:-1]:
             node = node[k]
         node[new] = node.pop(keys[-1])
@@ -102,7 +102,7 @@ def _delete(path: str) -> Callable[[dict[str, Any]], None]:
     keys = [int(k) if k.isdigit() else k for k in path.split(".")]
 
     def change(data: dict[str, Any]) -> None:
-        node = data
+        node: Any = data
         for k in keys[:-1]:
             node = node[k]
         del node[keys[-1]]
