@@ -196,6 +196,18 @@ def test_bkt_is_below_mean_field_on_a_small_map(model_a):
             assert KB * r.tc_bound <= 0.5 * math.pi * r.extras["j0"] * (1 + 1e-12)
 
 
+@pytest.mark.slow
+def test_bkt_root_found_where_the_number_equation_state_vanishes_below_mean_field_tc(model_a):
+    # η = 0, g = 0.25: with the number equation the condensate is gone well below T_MF (μ = μ₀),
+    # where the gap solver collapses or fails; the root search still brackets the crossing
+    problem = pairing_problem(model_a, 0.0, g=0.25)
+    tc = solve_tc(problem)
+    r = bkt_temperature(problem, tc=tc, mu_mode="density")
+    assert r.status is Status.CONVERGED and 0 < r.tc_bkt < 0.8 * r.tc_mf
+    j = superfluid_stiffness(problem, temperature=r.tc_bkt, tc=tc).j
+    assert KB * r.tc_bkt == pytest.approx(0.5 * math.pi * j, rel=1e-4)  # a true crossing, not a jump
+
+
 def test_bound_is_a_no_op_deep_in_the_bcs_regime(model_a):
     problem = pairing_problem(model_a, 1.0, g=0.05)
     theory = get_theory("bcs")

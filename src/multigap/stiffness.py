@@ -83,6 +83,8 @@ BKT_RTOL = 1e-6
 BOUND_RTOL = 1e-4
 #: Thermal tails are integrated up to |ξ| = edge + _TAIL k_BT (e^{-60} neglected).
 _TAIL = 60.0
+#: Largest number of gap solves spent looking for a collapse below a failed temperature.
+_COLLAPSE_PROBES = 6
 #: Relative step of the finite-difference band derivatives used when a band structure has no
 #: ``energy_derivatives`` method (central differences; error ~ step² and rounding/step²).
 _FD_STEP = 1e-4
@@ -463,22 +465,53 @@ def bkt_temperature(
         return BKTResult(0.0, t_mf, zero, 0, Status.NORMAL, "no condensate at T = 0 (J = 0)")
     half_pi = 0.5 * math.pi
     known: dict[float, float] = {0.0: -half_pi * zero.j}
+    condensed = [0.0]  # temperatures with a condensate (J > 0)
+    collapsed: list[float] = []  # temperatures where the gap solver found only the normal state
     calls = 0
 
-    def resid(t: float) -> float:
+    def stiffness_at(t: float) -> float:
         nonlocal calls
+        calls += 1
+        j = stiffness_from_gaps(problem, _gap_result(problem, th, t, mu_mode, tc)).j
+        condensed.append(t)
+        return j
+
+    def stiffness_or_zero(t: float) -> float:
+        """J(t), or 0 where the state is normal: the solver collapsed there or at a lower T.
+
+        With the number equation the condensate can vanish below T_MF (μ = μ₀); there the gap
+        solver collapses or, close to T_MF, fails to converge.  A failure is read as J = 0 only
+        when a collapse at or below t shows that the state is normal (searched by bisection
+        between the last temperature with a condensate and t, at most
+        :data:`_COLLAPSE_PROBES` solves); otherwise it is raised.
+        """
+        try:
+            return stiffness_at(t)
+        except ConvergenceError as exc:
+            if _collapsed(exc):
+                collapsed.append(t)
+                return 0.0
+            if any(c <= t for c in collapsed):
+                return 0.0
+            lo, hi = max(c for c in condensed if c < t), t
+            for _ in range(_COLLAPSE_PROBES):
+                mid = 0.5 * (lo + hi)
+                try:
+                    stiffness_at(mid)
+                    lo = mid
+                except ConvergenceError as inner:
+                    if _collapsed(inner):
+                        collapsed.append(mid)
+                        return 0.0
+                    hi = mid
+            raise
+
+    def resid(t: float) -> float:
         if t in known:
             return known[t]
         if t >= t_mf:
             return KB * t
-        calls += 1
-        try:
-            j = stiffness_from_gaps(problem, _gap_result(problem, th, t, mu_mode, tc)).j
-        except ConvergenceError as exc:
-            if not _collapsed(exc):
-                raise
-            j = 0.0
-        known[t] = KB * t - half_pi * j
+        known[t] = KB * t - half_pi * stiffness_or_zero(t)
         return known[t]
 
     t_cap = half_pi * zero.j / KB
