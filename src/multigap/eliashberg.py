@@ -57,6 +57,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,10 +69,12 @@ from scipy import optimize
 from scipy.linalg import lapack
 from scipy.sparse.linalg import LinearOperator, eigsh
 
+from .bands import BandStructure
 from .constants import KB
 from .errors import ConvergenceError, InputError
 from .kernels import prefactor
 from .problem import MU_MODES, PairingProblem
+from .quadrature import graded_nodes
 from .status import Status
 from .tc import TcResult
 from .theories import PairingTheory, UnsupportedError
@@ -82,6 +85,7 @@ __all__ = [
     "constant_dos_tc",
     "lambda_from_g",
     "allen_dynes_tc",
+    "wire_states",
     "morel_anderson",
     "STRONG_COUPLING_CONSTANT",
     "DEFAULT_CUTOFF",
@@ -109,8 +113,10 @@ _METHOD = (
 _NORMAL_TOL = 1e-13  # relative change of the normal self-energies at convergence
 _NORMAL_MAXITER = 500
 _TAIL_NODES = 24  # Gauss–Legendre nodes of the bare tail integral beyond twice the cutoff
+_ENERGY_RATIO = 4.0  # q breakpoints at the crossings of μ ± Ω·4^k ...
+_ENERGY_DECADES = 8  # ... for k < 8
 _DENSE_LIMIT = 64  # eigenproblems up to this size are solved densely (LAPACK), larger by Lanczos
-_MATRIX_LIMIT = 4000  # ... with the matrix assembled up to this size, by products beyond
+_MATRIX_LIMIT = 64  # ... with the matrix assembled up to this size, by products beyond
 
 
 def morel_anderson(mu_star: float, omega_c: float, omega: float) -> float:
@@ -264,7 +270,13 @@ def _bubbles(
 
 def _project(st: _States, n: int, values: NDArray) -> NDArray:
     """Σ_q w X_n(q) values(q, m): shape (n_freq, r)."""
-    return np.einsum("q,qr,qm->mr", st.weight[n], st.factors[n], values, optimize=True)
+    return values.T @ (st.weight[n][:, None] * st.factors[n])
+
+
+def _convolve(lam: NDArray, kern: NDArray, v: NDArray) -> NDArray:
+    """Σ_k λ_nk Σ_j K_mj v_kjr for v of shape (n_b, N, r)."""
+    kv = np.matmul(kern, v)  # (n_b, N, r): K applied per band
+    return np.tensordot(lam, kv, axes=(1, 0))
 
 
 def _einstein(omega: float, x: NDArray) -> NDArray:
@@ -365,10 +377,10 @@ def _normal_state(
             a_z, a_chi, _ = _bubbles(st, n, w_abs, chi, pair=False)
             bz[n] = _project(st, n, a_z)
             bc[n] = _project(st, n, a_chi)
-        conv_z = np.einsum("nk,mj,kjr->nmr", lam, k_odd, bz, optimize=True)
+        conv_z = _convolve(lam, k_odd, bz)
         new_z = pi_t * conv_z + tail_z
         if with_chi:
-            conv_c = np.einsum("nk,mj,kjr->nmr", lam, k_even, bc, optimize=True)
+            conv_c = _convolve(lam, k_even, bc)
             new_chi = -pi_t * conv_c + tail_chi
         else:
             new_chi = y_chi
@@ -435,7 +447,8 @@ def _leading(
         _, _, p = _bubbles(st, n, w_abs, chi, pair=True)
         assert p is not None
         x = st.factors[n]
-        c = np.einsum("q,qr,qs,qm->mrs", st.weight[n], x, x, p, optimize=True)
+        wx = st.weight[n][:, None] * x
+        c = np.einsum("qr,qs,qm->mrs", wx, x, p, optimize=True)
         tr = np.trace(c, axis1=1, axis2=2) / r
         for m in range(n_f):
             cm = c[m] + 1e-13 * max(tr[m], 1e-300) * eye
@@ -446,15 +459,15 @@ def _leading(
     size = n_b * n_f * r
 
     def apply_kernel(v: NDArray) -> NDArray:  # v: (n_b, N, r) -> K v (bands ⊗ frequencies)
-        out = np.einsum("nk,mj,kjr->nmr", lam, k_even, v, optimize=True)
+        out = _convolve(lam, k_even, v)
         if mu_c != 0.0:
             out -= 2.0 * mu_c * np.sum(v, axis=(0, 1))[None, None, :]
         return pi_t * out
 
     def matvec(flat: NDArray) -> NDArray:
         v = flat.reshape(n_b, n_f, r)
-        lv = np.einsum("nmrs,nms->nmr", chol, v)
-        return np.einsum("nmsr,nms->nmr", chol, apply_kernel(lv)).reshape(-1)
+        lv = np.matmul(chol, v[..., None])[..., 0]
+        return np.matmul(apply_kernel(lv)[..., None, :], chol)[..., 0, :].reshape(-1)
 
     h: Any
     if size <= _MATRIX_LIMIT:
@@ -565,6 +578,70 @@ def _check_options(mu_star: float, cutoff: float, max_matsubara: int) -> None:
         )
     if not (isinstance(max_matsubara, int | np.integer) and max_matsubara >= MIN_MATSUBARA):
         raise InputError(f"max_matsubara = {max_matsubara!r}: must be an integer >= {MIN_MATSUBARA}")
+
+
+def _q_nodes(
+    bands: BandStructure, n: int, mu: float, omega: float, kt: float, n_nodes: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Nodes in [0, π/d] and weights (Σ w f = ∫₀^{π/d} dq f) of band n for the Eliashberg sums."""
+    q_max = math.pi / bands.period
+    lo, hi = (float(x) for x in bands.band_edges[n])
+    v_max = max(hi - lo, 1e-300) * bands.period  # bound on |dE/dq|
+    q_f = bands.crossing(n, mu)
+    dist = max(lo - mu, mu - hi, 0.0)
+    # grading scale at each breakpoint: the Fermi point at k_BT (or μ's distance from the band)
+    points: dict[float, float] = {0.0: q_max, q_max: q_max}
+    for k in range(_ENERGY_DECADES):
+        for e in (mu - omega * _ENERGY_RATIO**k, mu + omega * _ENERGY_RATIO**k):
+            if lo < e < hi:
+                points.setdefault(bands.crossing(n, e), q_max)
+    points[q_f] = min(max(kt, dist) / v_max, q_max)
+    pts = sorted(points)
+    lengths, scales, origins, signs = [], [], [], []
+    for a, b in itertools.pairwise(pts):
+        half = 0.5 * (b - a)
+        if half > 0:
+            lengths += [half, half]
+            scales += [points[a], points[b]]
+            origins += [a, b]
+            signs += [1.0, -1.0]
+    u, w = graded_nodes(np.array(lengths), np.array(scales), n_nodes)
+    q = (np.array(origins)[:, None] + np.array(signs)[:, None] * u).ravel()
+    w = w.ravel()
+    keep = w > 0
+    order = np.argsort(q[keep], kind="stable")
+    return q[keep][order], w[keep][order]
+
+
+def wire_states(bands: BandStructure, mu: float, omega: float, kt: float, n_nodes: int = 8) -> _States:
+    """The subband states (n, q) with their overlap factors, on q nodes for the Eliashberg sums.
+
+    The states and factors X_n(q) are those of the BCS solver (the same band structure); the
+    nodes differ because the integrands do: no sharp shell edges at μ ± ω̃₀, but a Fermi-point
+    structure of width ~πk_BT and tails over the whole band.  Each band is split at its Fermi
+    point (graded towards it down to k_BT) and at the crossings of μ ± 4^k Ω (k = 0…7), with
+    ``n_nodes`` Gauss–Legendre nodes per geometric panel (:func:`multigap.quadrature.graded_nodes`).
+
+    Parameters
+    ----------
+    bands : BandStructure
+    mu, omega, kt : float
+        Chemical potential, phonon energy Ω and k_BT, meV.
+    n_nodes : int
+        Gauss–Legendre nodes per panel.
+    """
+    both = getattr(bands, "energies_and_factors", None)
+    weight, energy, factors = [], [], []
+    for n in range(bands.n_bands):
+        q, w = _q_nodes(bands, n, mu, omega, kt, n_nodes)
+        if both is not None:
+            e, x = both(q, n)
+        else:
+            e, x = bands.energies(q, band=n), bands.overlap_factors(q, band=n)
+        weight.append(w / math.pi)
+        energy.append(np.asarray(e, dtype=float) - mu)
+        factors.append(np.asarray(x, dtype=float))
+    return _States(weight=weight, energy=energy, factors=factors, pref=prefactor(bands.mass_x))
 
 
 # ----------------------------------------------------------------------------- constant DOS
@@ -790,13 +867,7 @@ class EliashbergTheory(PairingTheory):
         return _lowest_kt(problem.omega, float(self.cutoff), self.max_matsubara) / KB
 
     def _states(self, problem: PairingProblem, mu: float, kt: float) -> _States:
-        bs = problem.states(mu, kt)
-        return _States(
-            weight=[b.weight for b in bs],
-            energy=[b.energy - mu for b in bs],
-            factors=[b.factors for b in bs],
-            pref=prefactor(problem.bands.mass_x),
-        )
+        return wire_states(problem.bands, mu, problem.omega, kt, problem.n_nodes)
 
     def leading_eigenvalue(
         self, problem: PairingProblem, temperature: float, mu: float | None = None
