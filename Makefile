@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest -n 2 -q
 LINTED := src tests benchmarks examples docs/gen_api.py
 
-.PHONY: demo test quick lint typecheck bench clean
+.PHONY: demo test quick lint typecheck bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,14 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/multigap reproduce --quick --out results
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PYTEST)
+
+# The headless browser of tests/test_explore.py: Debian's chromium (playwright drives it; its own
+# browser downloads are never used).  Skipped quietly without root/apt; the test then says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1 || echo "make browser: chromium not installed (needs root and apt-get); the browser test will be skipped"; }
 
 quick: $(STAMP)
 	$(PYTEST) -m "not slow"

@@ -76,6 +76,7 @@ COMMAND_MODULES = (
     "inverse",  # path, fit, design
     "crossover",  # stiffness, crossover
     "eliashberg",  # eliashberg-tc
+    "explore",  # explore (the browser explorer; the `explore` extra)
     "versions",  # show-versions
 )
 
