@@ -328,3 +328,27 @@ def test_cli_eliashberg_tc_json_matches_the_library() -> None:
     assert matrix.exit_code == 0 and "Tc = " in matrix.output
     bad = CliRunner().invoke(main, ["eliashberg-tc", "--lambda", "1,0.2;0.3,0.5", "--omega-e", "20"])
     assert bad.exit_code == 2 and "symmetric" in bad.output
+
+
+def test_map_stores_the_eliashberg_diagnostics_and_the_theory() -> None:
+    """The sweep engine needs no edit: a 2 x 2 map records Z_active, lambda_eff, chi_active and
+    tc_floor as variables and the theory with its options in the attributes."""
+    from multigap.sweep import run_map
+
+    ds = run_map(
+        preset("A"),
+        [0.75, 1.0],
+        [0.35, 0.4],
+        theory="eliashberg",
+        theory_options={"mu_star": 0.05},
+        executor="serial",
+        progress=False,
+    ).dataset
+    assert ds.attrs["theory"] == "eliashberg"
+    assert '"mu_star": 0.05' in ds.attrs["theory_options"]
+    for name in EliashbergTheory.diagnostics:
+        assert name in ds and ds[name].shape == (2, 2)
+    assert np.all(ds["status"].values == Status.CONVERGED.code)
+    assert np.all(ds["Z_active"].values > 1.0)
+    one = EliashbergTheory(mu_star=0.05).solve_tc(pairing_problem(preset("A"), 1.0, g=0.4))
+    assert float(ds["tc"].sel(eta=1.0, g=0.4)) == pytest.approx(one.tc, rel=TC_SOLVE_RTOL)
