@@ -249,3 +249,22 @@ def test_h3s_fit_predicts_alpha_along_the_path(fast_a):
     assert ds["tc"].dims == ("pressure",)
     assert np.all(np.isfinite(ds["alpha"].values)) and np.all(ds["alpha_sigma"].values > 0)
     assert ds["tc"].sel(pressure=162.0) == pytest.approx(203.0, abs=15.0)
+
+
+def test_figures_draw_paths_maps_designs_and_posteriors(fast_a):
+    from matplotlib.figure import Figure
+
+    from multigap.figures import corner_figure, design_cut_figure, path_on_map_figure, path_tc_figure
+    from multigap.sweep import run_map
+
+    path = linear_law_path([140.0, 160.0, 180.0], eta_law=(-1.0, 0.0125), g_law=(0.3, 0.0))
+    ds = compute_path(fast_a, path, quantities=("tc", "alpha"))
+    fig = path_tc_figure(ds, load_data("h3s_dome_paper"))
+    assert isinstance(fig, Figure) and len(fig.axes) == 2  # Tc and alpha panels
+    run = run_map(fast_a, [0.5, 1.0, 1.5], [0.25, 0.35], executor="serial", progress=False)
+    tc_map = run.dataset if hasattr(run, "dataset") else run
+    assert len(path_on_map_figure(tc_map, ds).axes) == 2  # the map and its colour bar
+    assert len(design_cut_figure(ds, ds, eta_best=1.0).axes) == 1
+    pytest.importorskip("corner")
+    samples = np.random.default_rng(0).standard_normal((200, 2))
+    assert len(corner_figure(samples, ["eta_a", "eta_b"]).axes) == 4

@@ -105,8 +105,10 @@ def path_on_map_figure(tc_map: xr.Dataset, path: xr.Dataset) -> Figure:
     tc = shown_tc(sub, below_floor=0.0)
     fig = Figure(figsize=(6.4, 4.6), layout="constrained")
     ax = fig.subplots()
-    mesh = ax.pcolormesh(eta, g, np.ma.masked_invalid(tc), shading="nearest", cmap="jet")
-    mesh.cmap.set_bad("0.8")
+    from matplotlib import colormaps
+
+    cmap = colormaps["jet"].with_extremes(bad="0.8")
+    mesh = ax.pcolormesh(eta, g, np.ma.masked_invalid(tc), shading="nearest", cmap=cmap)
     fig.colorbar(mesh, ax=ax, label="Tc (K)")
     pe, pg = np.asarray(path["eta"].values, dtype=float), np.asarray(path["g"].values, dtype=float)
     ax.plot(pe, pg, "-o", color="white", mec="k", ms=4, lw=2, label="path")
