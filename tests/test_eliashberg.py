@@ -30,7 +30,7 @@ from multigap.eliashberg import (
 from multigap.errors import InputError
 from multigap.problem import PairingProblem, pairing_problem
 from multigap.status import Status
-from multigap.theories import UnsupportedError, get_theory, theory_attrs
+from multigap.theories import get_theory, theory_attrs
 from tolerances import (
     ALLEN_DYNES_RTOL,
     ELIASHBERG_BUBBLE_RTOL,
@@ -252,6 +252,28 @@ def test_model_a_eliashberg_below_bcs(model_a: PairingProblem, model_a_tc: float
     assert model_a_tc < no_chi < bcs  # measured 154.49 K
 
 
+def test_density_mode_shifts_mu_by_chi_for_a_deep_band() -> None:
+    """Number equation with Z and χ (Luttinger): for a deep 2D band the interacting Fermi
+    surface ξ + χ(0) = 0 encloses the bare one's electrons, so μ(Tc) − μ₀ ≈ χ(iπTc), and with a
+    constant DOS the rigid shift leaves Tc unchanged."""
+    theory = EliashbergTheory(coupling="lambda")
+    problem = _deep_band_problem(1.0, 2000.0)
+    fixed = theory.solve_tc(problem, guess=26.6)
+    dens = theory.solve_tc(problem, mu_mode="density", guess=26.6)
+    assert dens.mu_mode == "density"
+    assert dens.mu - dens.mu0 == pytest.approx(dens.extras["chi_active"], rel=0.01)  # measured 0.4 %
+    assert dens.tc == pytest.approx(fixed.tc, rel=V0_VS_CONSTANT_DOS_RTOL / 10)  # measured 2.7e-5
+
+
+@pytest.mark.slow
+def test_model_a_density_mode_converges_and_stays_below_bcs(model_a: PairingProblem) -> None:
+    short = EliashbergTheory().solve_tc(model_a, mu_mode="density", guess=150.0)
+    long = EliashbergTheory(cutoff=30.0).solve_tc(model_a, mu_mode="density", guess=150.0)
+    assert long.tc == pytest.approx(short.tc, rel=ELIASHBERG_GRID_RTOL)  # measured 1.9e-5
+    assert long.mu == pytest.approx(short.mu, abs=0.1)  # meV; measured 0.013 meV
+    assert 0 < short.tc < get_theory("bcs").solve_tc(model_a, mu_mode="density").tc  # 152.9 vs 250.9 K
+
+
 @pytest.mark.slow
 def test_model_a_q_grid_and_matsubara_convergence(model_a: PairingProblem, model_a_tc: float) -> None:
     finer = EliashbergTheory().solve_tc(dataclasses.replace(model_a, n_nodes=16), guess=model_a_tc).tc
@@ -295,8 +317,8 @@ def test_registry_options_and_errors(model_a: PairingProblem) -> None:
         EliashbergTheory(coupling="bcs")
     with pytest.raises(InputError, match="mu_star"):
         EliashbergTheory(mu_star=-0.1)
-    with pytest.raises(UnsupportedError, match="fixed"):
-        theory.solve_tc(model_a, mu_mode="density")
+    with pytest.raises(InputError, match="mu_mode"):
+        theory.solve_tc(model_a, mu_mode="canonical")
     with pytest.raises(InputError, match="lambda"):
         constant_dos_tc([[1.0, 0.2], [0.3, 1.0]], OMEGA)
 

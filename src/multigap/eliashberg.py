@@ -70,14 +70,14 @@ from scipy.linalg import lapack
 from scipy.sparse.linalg import LinearOperator, eigsh
 
 from .bands import BandStructure
-from .constants import KB
+from .constants import HBAR2_2ME, KB
 from .errors import ConvergenceError, InputError
 from .kernels import prefactor
 from .problem import MU_MODES, PairingProblem
 from .quadrature import graded_nodes
 from .status import Status
 from .tc import TcResult
-from .theories import PairingTheory, UnsupportedError
+from .theories import PairingTheory
 
 __all__ = [
     "EliashbergTheory",
@@ -424,13 +424,15 @@ def _leading(
     cutoff: float,
     with_chi: bool,
     start: _NormalState | None = None,
+    normal: _NormalState | None = None,
 ) -> _Spectrum:
     """Largest eigenvalue of the linearised φ equation at k_BT = ``kt`` (meV).
 
-    ``start``: a normal state at a nearby temperature, to warm-start the normal-state iteration.
+    ``start``: a normal state at a nearby temperature, to warm-start the normal-state iteration;
+    ``normal``: the converged normal state itself (on these states, at this temperature).
     """
     n_f = _n_matsubara(omega, kt, cutoff)
-    ns = _normal_state(st, lam, omega, kt, n_f, with_chi, start)
+    ns = normal if normal is not None else _normal_state(st, lam, omega, kt, n_f, with_chi, start)
     freqs = ns.freqs
     omega_c = 2.0 * math.pi * kt * n_f
     mu_c = morel_anderson(mu_star, omega_c, omega)
@@ -642,6 +644,99 @@ def wire_states(bands: BandStructure, mu: float, omega: float, kt: float, n_node
         energy.append(np.asarray(e, dtype=float) - mu)
         factors.append(np.asarray(x, dtype=float))
     return _States(weight=weight, energy=energy, factors=factors, pref=prefactor(bands.mass_x))
+
+
+def _interacting_density(
+    st: _States, ns: _NormalState, lam: NDArray, omega: float, mass_x: float, n_nodes: int, with_chi: bool
+) -> float:
+    """Electron density (1/nm², both spins) of the interacting normal state (Z, χ) at ``ns.kt``.
+
+    n = Σ_nq w [N⁰(a) + δN], N⁰ the Fermi-function occupation (:func:`multigap.kernels.occupation`
+    with Δ = 0) and, per spin, δn_k = −k_BT Σ_m [ε̃/((ωZ)² + ε̃²) − ξ/(ω² + ξ²)] (ε̃ = ξ + χ),
+    whose k_x integral is −πk_BT Σ_{m≥0} [Re z^{−1/2} − Re z₀^{−1/2}] (z = a + χ − iωZ,
+    z₀ = a − iω).  The sum decays only like ω^{−3/2} (χ of the deep bands stays finite up to
+    their depth), so it runs over the N frequencies of ``ns``, 3N more where ω(Z − 1) and χ are
+    continued by their equations with bare bubbles, and beyond ω_end = 8πk_BT N as an integral
+    (Gauss–Legendre in u, ω = ω_end/u²) with ω(Z − 1) and χ from the same equations, the part of
+    the frequency sum beyond ω_end done as ∫Λ(ω − ω')B(ω')dω' ≈ B(ω) Ω [π/2 + arctan((ω − ω_end)/Ω)].
+    """
+    from .kernels import occupation
+
+    kt, freqs = ns.kt, ns.freqs
+    n_f = freqs.size
+    ext = math.pi * kt * (2.0 * np.arange(n_f, 4 * n_f) + 1.0)
+    omega_end = 2.0 * math.pi * kt * 4 * n_f
+    u, wu = np.polynomial.legendre.leggauss(_TAIL_NODES)
+    u, wu = 0.5 * (u + 1.0), 0.5 * wu
+    w_int = omega_end / (u * u)
+    sum_w = wu * 2.0 * omega_end / u**3 / (2.0 * math.pi * kt)  # weights replacing Σ_m
+    grid = np.concatenate([freqs, ext])  # explicit frequencies
+    n_b, r = st.n_bands, st.rank
+    bz = np.empty((n_b, grid.size, r))
+    bc = np.empty((n_b, grid.size, r))
+    bz_i = np.empty((n_b, w_int.size, r))
+    bc_i = np.empty((n_b, w_int.size, r))
+    for n in range(n_b):
+        chi = ns.chi_on(st, n) if with_chi else None
+        a_z, a_chi, _ = _bubbles(st, n, freqs[None, :] * ns.z_on(st, n), chi, pair=False)
+        bz[n, :n_f], bc[n, :n_f] = _project(st, n, a_z), _project(st, n, a_chi)
+        a_z, a_chi, _ = _bubbles(st, n, np.broadcast_to(ext, (st.weight[n].size, ext.size)), None, pair=False)
+        bz[n, n_f:], bc[n, n_f:] = _project(st, n, a_z), _project(st, n, a_chi)
+        a_z, a_chi, _ = _bubbles(
+            st, n, np.broadcast_to(w_int, (st.weight[n].size, w_int.size)), None, pair=False
+        )
+        bz_i[n], bc_i[n] = _project(st, n, a_z), _project(st, n, a_chi)
+    pi_t = math.pi * kt
+    # ω(Z − 1) and χ on the extension (explicit sums over the explicit frequencies)
+    km = _einstein(omega, ext[:, None] - grid[None, :])
+    kp = _einstein(omega, ext[:, None] + grid[None, :])
+    y_ext = pi_t * _convolve(lam, km - kp, bz)
+    c_ext = -pi_t * _convolve(lam, km + kp, bc)
+    # ... and at the integral nodes: explicit part plus the continuum beyond ω_end
+    km = _einstein(omega, w_int[:, None] - grid[None, :])
+    kp = _einstein(omega, w_int[:, None] + grid[None, :])
+    near = 0.5 * omega * (0.5 * math.pi + np.arctan((w_int - omega_end) / omega))[:, None]
+    far = 0.5 * omega * (0.5 * math.pi - np.arctan((w_int + omega_end) / omega))[:, None]
+    cont_z = np.tensordot(lam, (near - far) * bz_i, axes=(1, 0))
+    cont_c = np.tensordot(lam, (near + far) * bc_i, axes=(1, 0))
+    y_int = pi_t * _convolve(lam, km - kp, bz) + cont_z
+    c_int = -pi_t * _convolve(lam, km + kp, bc) - cont_c
+    all_f = np.concatenate([grid, w_int])
+    weights = np.concatenate([np.ones(grid.size), sum_w])
+    y_all = np.concatenate([ns.y_z, y_ext, y_int], axis=1)
+    c_all = np.concatenate([ns.y_chi, c_ext, c_int], axis=1) if with_chi else np.zeros_like(y_all)
+    total = 0.0
+    for n in range(n_b):
+        x = st.factors[n]
+        a = st.energy[n][:, None]
+        b = a + x @ c_all[n].T
+        w_abs = all_f[None, :] + x @ y_all[n].T
+        mod = np.hypot(b, w_abs)
+        mod0 = np.hypot(a, all_f[None, :])
+        # Re (b − iW)^{−1/2} = √((|z| + b)/2)/|z|; for b < 0 via uv = W/2 (no cancellation)
+        re_int = np.where(
+            b >= 0, np.sqrt(0.5 * (mod + np.abs(b))), 0.5 * w_abs / np.sqrt(0.5 * (mod + np.abs(b)))
+        )
+        re_0 = np.where(
+            a >= 0, np.sqrt(0.5 * (mod0 + np.abs(a))), 0.5 * all_f / np.sqrt(0.5 * (mod0 + np.abs(a)))
+        )
+        delta = (re_int / mod - re_0 / mod0) @ weights
+        d_n = -2.0 * kt * math.sqrt(mass_x / HBAR2_2ME) * delta
+        occ0 = occupation(st.energy[n], 0.0, kt, omega, mass_x, n_nodes)
+        total += float(np.dot(st.weight[n], occ0 + d_n))
+    return total
+
+
+def _bare_density(st: _States, kt: float, omega: float, mass_x: float, n_nodes: int) -> float:
+    """Non-interacting density (1/nm², both spins) on the states at k_BT = ``kt`` (0 allowed)."""
+    from .kernels import occupation
+
+    return float(
+        sum(
+            np.dot(w, occupation(a, 0.0, kt, omega, mass_x, n_nodes))
+            for w, a in zip(st.weight, st.energy, strict=True)
+        )
+    )
 
 
 # ----------------------------------------------------------------------------- constant DOS
@@ -869,6 +964,61 @@ class EliashbergTheory(PairingTheory):
     def _states(self, problem: PairingProblem, mu: float, kt: float) -> _States:
         return wire_states(problem.bands, mu, problem.omega, kt, problem.n_nodes)
 
+    def _density_mu(
+        self,
+        problem: PairingProblem,
+        lam: NDArray,
+        kt: float,
+        target: float,
+        start: _NormalState | None,
+        previous: dict[float, tuple[float, _States]],
+    ) -> tuple[float, _States, _NormalState]:
+        """μ (meV) at which the interacting normal state at k_BT = ``kt`` holds ``target`` (1/nm²).
+
+        Secant iteration from the μ of the nearest temperature already solved (else μ₀), the
+        normal state warm-started along the way; stops at |n − target| ≤ 1e-12 target.
+        """
+        n_f = _n_matsubara(problem.omega, kt, float(self.cutoff))
+        mass_x = problem.bands.mass_x
+        with_chi = bool(self.chi)
+        guess = problem.mu0
+        if previous:
+            guess = previous[min(previous, key=lambda k: abs(math.log(k / kt)))][0]
+        cache: dict[float, tuple[float, _States, _NormalState]] = {}
+        warm = [start]
+
+        def resid(mu: float) -> float:
+            if mu not in cache:
+                st = self._states(problem, mu, kt)
+                ns = _normal_state(st, lam, problem.omega, kt, n_f, with_chi, warm[0])
+                warm[0] = ns
+                dens = _interacting_density(st, ns, lam, problem.omega, mass_x, problem.n_nodes, with_chi)
+                cache[mu] = (dens - target, st, ns)
+            return cache[mu][0]
+
+        x0, x1 = guess, guess + 1e-3 * problem.omega
+        f0, f1 = resid(x0), resid(x1)
+        for _ in range(60):
+            if abs(f1) <= 1e-12 * target:
+                break
+            slope = (f1 - f0) / (x1 - x0) if x1 != x0 else 0.0
+            if not slope > 0:  # the density grows with μ; a flat or wrong slope: step out
+                step = -math.copysign(0.05 * problem.omega, f1)
+            else:
+                step = -f1 / slope
+                step = max(min(step, problem.omega), -problem.omega)
+            x0, f0 = x1, f1
+            x1 = x1 + step
+            f1 = resid(x1)
+            if abs(x1 - x0) <= 1e-11 * max(1.0, abs(x1)):
+                break
+        else:  # pragma: no cover
+            raise ConvergenceError(
+                f"Eliashberg number equation at k_BT = {kt:.6g} meV: no μ found near {guess:.6g} meV"
+            )
+        _, st, ns = cache[x1]
+        return x1, st, ns
+
     def leading_eigenvalue(
         self, problem: PairingProblem, temperature: float, mu: float | None = None
     ) -> float:
@@ -897,14 +1047,16 @@ class EliashbergTheory(PairingTheory):
         rtol: float = 1e-10,
         guess: float | None = None,
     ) -> TcResult:
-        """Eliashberg Tc of ``problem`` (K) at μ = μ₀.
+        """Eliashberg Tc of ``problem`` (K).
 
         Parameters
         ----------
         problem : PairingProblem
             Bands, couplings (read per ``coupling``), Ω = ω̃₀ (meV), μ₀ (meV), Tc floor (K).
-        mu_mode : {"fixed"}
-            Only ``fixed`` (μ = μ₀, the interacting chemical potential) is implemented.
+        mu_mode : {"fixed", "density"}
+            ``fixed``: μ = μ₀ at every T (the chemical potential of the interacting system).
+            ``density``: μ(T) such that the interacting normal state (with Z and χ) holds the
+            non-interacting density of μ₀ at T = 0.
         rtol : float
             Relative tolerance on Tc (at least 1e-12 is used).
         guess : float, optional
@@ -920,25 +1072,24 @@ class EliashbergTheory(PairingTheory):
 
         Raises
         ------
-        UnsupportedError
-            For ``mu_mode="density"``.
         ConvergenceError
-            If the normal state or the root search fails.
+            If the normal state, the number equation or the root search fails.
         """
         if mu_mode not in MU_MODES:
             raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
-        if mu_mode != "fixed":
-            raise UnsupportedError(
-                "theory 'eliashberg' computes Tc at fixed μ = μ₀ only (mu_mode='fixed'); the "
-                "number equation with Z and χ is not implemented"
-            )
         lam = self.couplings(problem)
         mu = problem.mu0
         floor = max(problem.tc_floor, self.lowest_tc(problem))
         kt_cache: dict[float, _States] = {}
         last: list[_NormalState] = []
+        mu_at: dict[float, tuple[float, _States]] = {}
+        mu_star, cutoff, with_chi = float(self.mu_star), float(self.cutoff), bool(self.chi)
+        target = math.nan
+        if mu_mode == "density":
+            st0 = self._states(problem, problem.mu0, 1e-9 * problem.omega)
+            target = _bare_density(st0, 0.0, problem.omega, problem.bands.mass_x, problem.n_nodes)
 
-        def evaluate(kt: float) -> _Spectrum:
+        def evaluate_fixed(kt: float) -> _Spectrum:
             # q nodes graded to k_BT rounded down to a power of 4 (as the BCS solver does)
             level = math.floor(math.log(kt) / math.log(4.0))
             if level not in kt_cache:
@@ -948,20 +1099,30 @@ class EliashbergTheory(PairingTheory):
                 lam,
                 problem.omega,
                 kt,
-                mu_star=float(self.mu_star),
-                cutoff=float(self.cutoff),
-                with_chi=bool(self.chi),
+                mu_star=mu_star,
+                cutoff=cutoff,
+                with_chi=with_chi,
                 start=last[-1] if last else None,
             )
             last[:] = [spec.normal]
+            mu_at[kt] = (mu, kt_cache[level])
             return spec
 
+        def evaluate_density(kt: float) -> _Spectrum:
+            mu_k, st, ns = self._density_mu(problem, lam, kt, target, last[-1] if last else None, mu_at)
+            last[:] = [ns]
+            mu_at[kt] = (mu_k, st)
+            return _leading(
+                st, lam, problem.omega, kt, mu_star=mu_star, cutoff=cutoff, with_chi=with_chi, normal=ns
+            )
+
+        evaluate = evaluate_density if mu_mode == "density" else evaluate_fixed
         res = _find_tc(evaluate, omega=problem.omega, floor_k=floor, rtol=max(rtol, 1e-12), guess=guess)
         extras = {"Z_active": math.nan, "lambda_eff": math.nan, "chi_active": math.nan}
         if res.spectrum is not None:
-            kt = KB * res.tc
-            level = math.floor(math.log(kt) / math.log(4.0))
-            st = kt_cache.get(level) or self._states(problem, mu, kt)
+            mu, st = mu_at.get(res.spectrum.normal.kt, (mu, None))
+            if st is None:  # pragma: no cover - the spectrum at Tc comes from an evaluation
+                st = self._states(problem, mu, res.spectrum.normal.kt)
             extras = _leading_band_diagnostics(st, res.spectrum, lam)
         extras["tc_floor"] = floor
         return TcResult(
