@@ -199,3 +199,10 @@ KERNEL_LIMIT_RTOL = 1e-8
 #: 1e-15; the edges move by ~1e-13 meV on another CPU, i.e. m by ~4e-16.  Measured: the stored
 #: masses of models A and B are recovered to 1.7e-15.
 CALIBRATION_RTOL = 1e-12
+
+# ------------------------------------------------------------------------------- explorer
+#: Relative.  The explorer's Tc readout against ``multigap tc --json`` at the same parameters:
+#: the same solver on the same problem in another process (band tables built there again).
+#: Measured: 1.6e-15 (model A, η = 0.5: page 43.713738568520206 K, CLI 43.713738568520235 K);
+#: bound: a converged Newton iterate moved by rounding of the tables, far below the solver's rtol.
+EXPLORE_TC_RTOL = 1e-12

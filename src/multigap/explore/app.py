@@ -355,8 +355,13 @@ class ExplorerPage:
             r if r.gaps is not None or self._last is None or self._last.params != r.params else self._last
         )
         n = r.numbers()
+        a = r.model.active_band - 1
+        attrs = (  # the exact numbers, for scripts and tests that read the page
+            f'data-tc="{n["tc_K"]!r}" data-eta="{r.params.eta!r}" data-g="{r.model.pairing.g[a][a]!r}" '
+            f'data-model="{html.escape(r.params.model)}"'
+        )
         rows = [
-            ("Tc", f'<span class="tc-value" data-tc="{n["tc_K"]!r}">{_fmt(n["tc_K"], 6)}</span> K'),
+            ("Tc", f'<span class="tc-value" {attrs}>{_fmt(n["tc_K"], 6)}</span> K'),
             ("status", html.escape(n["status"])),
         ]
         if r.bounded is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +91,10 @@ def make_server(
     files = dict(files or {})
     port = port or free_port(host)
     cache = MapCache()
-    page: Callable[[], Any] = partial(make_page, cache, initial, files)
+
+    def page() -> Any:  # a plain function: Panel calls it once per tab
+        return make_page(cache, initial, files)
+
     origins = [f"{h}:{port}" for h in {host, "localhost", "127.0.0.1"}]
     return pn.serve(
         {"/": page},

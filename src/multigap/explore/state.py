@@ -29,8 +29,10 @@ from __future__ import annotations
 import math
 import re
 import shlex
+import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -359,7 +361,8 @@ class Explorer:
 
     cache: MapCache = field(default_factory=MapCache)
     uploads: dict[str, Path] = field(default_factory=dict)
-    _folder: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
+    _folder: Path | None = field(default=None, repr=False)
+    _cleanup: weakref.finalize[Any, Any] | None = field(default=None, repr=False)
     _structures: dict[str, Structure] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ model and parameters
@@ -384,9 +387,10 @@ class Explorer:
             The command line's message for the same file (``--model 'NAME': …``).
         """
         base = upload_name(name)
-        if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="multigap-explore-")
-        path = Path(self._folder.name) / base
+        if self._folder is None:  # removed by close(), or when the Explorer is collected
+            self._folder = Path(tempfile.mkdtemp(prefix="multigap-explore-"))
+            self._cleanup = weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
+        path = self._folder / base
         path.write_bytes(data[: MAX_UPLOAD_BYTES + 1])
         self._read(base, path)
         self.uploads[base] = path
@@ -577,6 +581,6 @@ class Explorer:
 
     def close(self) -> None:
         """Remove the uploaded files (when the tab closes)."""
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
+        if self._cleanup is not None:
+            self._cleanup()
+        self._folder = self._cleanup = None

@@ -61,11 +61,14 @@ class View:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _figure(title: str, x: str, y: str, **kw: Any) -> Figure:
+def _figure(title: str, x: str, y: str, fixed: str = "", **kw: Any) -> Figure:
+    """A figure; the axes named in ``fixed`` ("x", "y", "xy") get ranges the updates set."""
+    if "x" in fixed:
+        kw["x_range"] = Range1d(start=0.0, end=1.0)
+    if "y" in fixed:
+        kw["y_range"] = Range1d(start=0.0, end=1.0)
     fig = figure(
         title=Title(text=title),
-        x_range=Range1d(start=0.0, end=1.0),
-        y_range=Range1d(start=0.0, end=1.0),
         x_axis_label=x,
         y_axis_label=y,
         width=WIDTH,
@@ -102,7 +105,7 @@ def _span(
 # ------------------------------------------------------------------------------ band structure
 def bands_view() -> View:
     """Subbands E_n(q) with μ (solid) and μ ± ω̃₀ (dashed), E_L and E_L + ΔE (dotted)."""
-    fig = _figure("Band structure", "q = k_z (1/nm)", "E (meV)")
+    fig = _figure("Band structure", "q = k_z (1/nm)", "E (meV)", fixed="y")
     src = ColumnDataSource({"xs": [], "ys": [], "color": [], "band": []})
     fig.multi_line("xs", "ys", color="color", line_width=2, source=src)
     fig.add_tools(HoverTool(tooltips=[("band", "@band"), ("q", "$x{0.000} 1/nm"), ("E", "$y{0.0} meV")]))
@@ -140,7 +143,7 @@ def _bands_window(view: View, s: Structure, omega: float) -> None:
 # ----------------------------------------------------------------------------- Fermi surface
 def fermi_view() -> View:
     """Fermi contours ε_n(k_x, q) = μ in the (k_x, q) plane, coloured by band."""
-    fig = _figure("Fermi surface", "k_x (1/nm)", "q = k_z (1/nm)", match_aspect=False)
+    fig = _figure("Fermi surface", "k_x (1/nm)", "q = k_z (1/nm)", fixed="xy")
     src = ColumnDataSource({"xs": [], "ys": [], "color": [], "band": []})
     fig.multi_line("xs", "ys", color="color", line_width=2, source=src)
     fig.add_tools(HoverTool(tooltips=[("band", "@band"), ("k_x", "$x{0.000}"), ("q", "$y{0.000}")]))
@@ -165,7 +168,7 @@ def update_fermi(view: View, contours: list[FermiContour], eta: float, period: f
 # ---------------------------------------------------------------------------------------- DOS
 def dos_view() -> View:
     """Total and partial DOS N(μ)/N₀ against η; the Lifshitz points η = 0, 1 and the current η."""
-    fig = _figure("DOS", "η = (μ − E_L)/ΔE", "N(μ)/N₀ (per spin)")
+    fig = _figure("DOS", "η = (μ − E_L)/ΔE", "N(μ)/N₀ (per spin)", fixed="y")
     src = ColumnDataSource({"xs": [], "ys": [], "color": [], "label": []})
     fig.multi_line("xs", "ys", color="color", line_width=2, source=src)
     fig.add_tools(HoverTool(tooltips=[("", "@label"), ("η", "$x{0.000}"), ("N/N₀", "$y{0.000}")]))
@@ -183,10 +186,16 @@ def update_dos(view: View, s: Structure) -> None:
     ds = s.dos_ds
     eta = ds["eta"].values.tolist()
     bands = [int(b) for b in ds["band"].values]
+    total = ds["dos_total"].values
+
+    def finite(y: np.ndarray) -> list[float]:  # the van Hove point (η = 1) is a log divergence
+        return np.where(np.isfinite(y), y, np.nan).tolist()
+
+    top = total[np.isfinite(total)]
+    _range(view.fig.y_range, 0.0, 1.2 * float(top.max()) if top.size else 1.0)
     view.sources["dos"].data = {
         "xs": [eta] * (len(bands) + 1),
-        "ys": [ds["dos_total"].values.tolist()]
-        + [ds["dos_partial"].sel(band=n).values.tolist() for n in bands],
+        "ys": [finite(total)] + [finite(ds["dos_partial"].sel(band=n).values) for n in bands],
         "color": ["black"] + [band_color(n) for n in bands],
         "label": ["total"] + [f"band {n}" for n in bands],
     }
