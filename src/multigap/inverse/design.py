@@ -571,7 +571,7 @@ def design(
         message=str(res.message) + (f"; best point: {msg}" if msg else ""),
         elapsed=time.perf_counter() - t0,
         theory=str(getattr(theory, "name", theory)),
-        bound=str(getattr(bound, "name", bound or "none")),
+        bound=str(getattr(bound, "name", bound or ("bkt" if objective == "tc_bkt" else "none"))),
         history=mapper.history,
     )
 
