@@ -37,6 +37,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import time
@@ -487,47 +488,57 @@ def design(
         bound=bound,
         bound_options=bound_options,
     )
-    mapper = _Mapper(cand, executor, workers, scheduler)
-    res = optimize.differential_evolution(
-        cand,
-        [box[k] for k in names],
-        maxiter=maxiter,
-        popsize=popsize,
-        tol=tol,
-        seed=seed,
-        polish=False,
-        updating="deferred",
-        workers=mapper,
-        init="sobol" if len(names) > 1 else "latinhypercube",
-    )
-    best = cand.params(res.x)
-    model = design_model(template, best, g, omega0)
-    value, msg = cand.score(res.x)
-    tc_ds = evaluate_points(
-        model,
-        [best["eta"]],
-        [g],
-        theory=theory,
-        theory_options=theory_options,
-        bound=bound if objective != "tc_bkt" else (bound or "bkt"),
-        bound_options=bound_options,
-    )
-    tc = float(tc_ds["tc"].values[0])
-    # sensitivity: ±2 % of each parameter (η included), everything else at the optimum
-    sens_tasks: list[tuple[_Candidate, NDArray[np.float64]]] = []
-    keys = list(DESIGN_PARAMETERS)
-    plain = dataclasses.replace(
-        cand, names=tuple(keys), fixed=(), objective="tc" if objective == "robust" else objective
-    )
-    for k in keys:
-        for f in (1 - ROBUST_FRACTION, 1 + ROBUST_FRACTION):
-            x = np.array([best[n] * (f if n == k else 1.0) for n in keys])
-            sens_tasks.append((plain, x))
-    sens_vals = (
-        [v for v, _ in (_score_task(t) for t in sens_tasks)]
-        if executor == "serial"
-        else _run_tasks(sens_tasks, executor, workers, scheduler)
-    )
+    owned: list[Any] = []
+    if executor == "dask":  # one cluster connection for all generations
+        from ..sweep import dask_client
+
+        scheduler, owned = dask_client(scheduler, workers)
+    try:
+        mapper = _Mapper(cand, executor, workers, scheduler)
+        res = optimize.differential_evolution(
+            cand,
+            [box[k] for k in names],
+            maxiter=maxiter,
+            popsize=popsize,
+            tol=tol,
+            seed=seed,
+            polish=False,
+            updating="deferred",
+            workers=mapper,
+            init="sobol" if len(names) > 1 else "latinhypercube",
+        )
+        best = cand.params(res.x)
+        model = design_model(template, best, g, omega0)
+        value, msg = cand.score(res.x)
+        tc_ds = evaluate_points(
+            model,
+            [best["eta"]],
+            [g],
+            theory=theory,
+            theory_options=theory_options,
+            bound=bound if objective != "tc_bkt" else (bound or "bkt"),
+            bound_options=bound_options,
+        )
+        tc = float(tc_ds["tc"].values[0])
+        # sensitivity: ±2 % of each parameter (η included), everything else at the optimum
+        sens_tasks: list[tuple[_Candidate, NDArray[np.float64]]] = []
+        keys = list(DESIGN_PARAMETERS)
+        plain = dataclasses.replace(
+            cand, names=tuple(keys), fixed=(), objective="tc" if objective == "robust" else objective
+        )
+        for k in keys:
+            for f in (1 - ROBUST_FRACTION, 1 + ROBUST_FRACTION):
+                x = np.array([best[n] * (f if n == k else 1.0) for n in keys])
+                sens_tasks.append((plain, x))
+        sens_vals = (
+            [v for v, _ in (_score_task(t) for t in sens_tasks)]
+            if executor == "serial"
+            else _run_tasks(sens_tasks, executor, workers, scheduler)
+        )
+    finally:
+        for obj in owned:  # the client first, then a LocalCluster it started
+            with contextlib.suppress(Exception):
+                obj.close()
     sensitivity = {k: (sens_vals[2 * i], sens_vals[2 * i + 1]) for i, k in enumerate(keys)}
     # reference: the template at the same g and ω0, best η on a grid then refined
     ref_model = design_model(template, template_parameters(template), g, omega0, name=template.name)
