@@ -28,6 +28,7 @@ from multigap.status import STATUS_MEANINGS, Status
 from multigap.sweep import GRID_RTOL, compute_map, recompute_point, run_map
 from multigap.sweep import engine as sweep_engine
 from multigap.sweep import executors as sweep_executors
+from tolerances import ROUNDING_RTOL
 
 ETA = np.linspace(-0.5, 1.5, 6)
 G = np.array([0.15, 0.3, 0.45])
@@ -79,10 +80,18 @@ def test_map_layout_units_and_attrs(serial_run, coarse):
     assert ds.attrs["n_failed"] == 0 and json.loads(ds.attrs["failure_messages"]) == {}
     assert np.all(ds["tc"].values > 0)
     assert np.all(np.diff(ds["tc"].sel(eta=ETA[3]).values) > 0)
-    # warm starts: the first point of each chunk and of each g row starts cold, the others warm
+    # warm starts: within each chunk and g row (runs 0-3, 4-5, 6-7, 8-11, 12-15, 16-17) the first
+    # point (and every WARM_STRIDE-th) starts cold; the others start from ln Tc interpolated
+    # between solved neighbours, or from the nearest one at a run's end
     guess = ds["start_guess"].values.T.ravel()  # flat order: eta fastest, then g
+    tc = ds["tc"].values.T.ravel()
     cold = {0, 4, 6, 8, 12, 16}  # chunk starts 0, 4, 8, 12, 16 and row starts 0, 6, 12
     assert all((guess[i] == 0) == (i in cold) for i in range(guess.size))
+    for start in (0, 8, 12):  # runs of 4: 2 from 0, then 1 between 0 and 2, 3 from 2
+        for i, nodes in ((start + 2, (start,)), (start + 1, (start, start + 2)), (start + 3, (start + 2,))):
+            log_tc = sum(np.log(tc[j]) * np.prod([(i - k) / (j - k) for k in nodes if k != j]) for j in nodes)
+            np.testing.assert_allclose(guess[i], np.exp(log_tc), rtol=ROUNDING_RTOL)
+    assert all(guess[i + 1] == tc[i] for i in (4, 6, 16))  # runs of 2
 
 
 def test_netcdf_round_trip(serial_run, coarse):

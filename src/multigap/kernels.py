@@ -32,7 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import integrate
 
 from .constants import HBAR2_2ME
-from .quadrature import graded_nodes
+from .quadrature import graded_buckets, graded_nodes
 
 __all__ = [
     "LOG_4EG_PI",
@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 _N_NODES = 8
+_BLOCK = 2048  # states per block of the batched kernel (its node arrays stay in cache)
 _TAIL = 60.0  # Fermi tails are integrated up to |ξ| = ω + 60 k_BT
 
 
@@ -83,7 +84,30 @@ def _segment(
     return _Segments(xi, w)
 
 
-def _shell(a: NDArray, omega: float, width2: NDArray, n_nodes: int) -> tuple[_Segments, _Segments]:
+def _segment_buckets(
+    s0: NDArray, sigma: float, length: NDArray, c0: NDArray, width2: NDArray, n_nodes: int
+) -> Iterator[tuple[NDArray[np.intp], _Segments]]:
+    """:func:`_segment` for rows grouped by panel count: ``(rows, segments of those rows)``."""
+    root = np.sqrt(s0 * s0 + np.maximum(c0, 0.0) + width2)
+    scale = (np.maximum(c0, 0.0) + width2) / np.where(root + s0 > 0, root + s0, 1.0)
+    for rows, u, w in graded_buckets(length, scale, n_nodes):
+        xi = c0[rows, None] + u * (2.0 * sigma * s0[rows, None] + u)
+        yield rows, _Segments(xi, w)
+
+
+def _shell_buckets(
+    a: NDArray, omega: NDArray, width2: NDArray, n_nodes: int
+) -> Iterator[tuple[NDArray[np.intp], _Segments]]:
+    """:func:`_shell`'s right, then left segments, in groups of rows with similar panel counts."""
+    sp = np.sqrt(np.maximum(-a, 0.0))
+    ap = np.maximum(a, 0.0)
+    s_hi = np.sqrt(np.maximum(omega - a, 0.0))
+    s_lo = np.sqrt(np.maximum(-omega - a, 0.0))
+    yield from _segment_buckets(sp, 1.0, np.maximum(s_hi - sp, 0.0), ap, width2, n_nodes)
+    yield from _segment_buckets(sp, -1.0, np.where(a < 0, sp - s_lo, 0.0), np.zeros(a.shape), width2, n_nodes)
+
+
+def _shell(a: NDArray, omega: float | NDArray, width2: NDArray, n_nodes: int) -> tuple[_Segments, _Segments]:
     """The two shell segments (|ξ| < ω) either side of the Fermi point (or of s = 0 if a ≥ 0)."""
     sp = np.sqrt(np.maximum(-a, 0.0))
     ap = np.maximum(a, 0.0)
@@ -106,7 +130,7 @@ _ANALYTIC_RANGE = 40.0  # ... and both shell sides span ≥ 40 peak widths (e^{�
 
 
 def _low_temperature_asymptotics(
-    a: NDArray, kt: float, omega: float
+    a: NDArray, kt: float | NDArray, omega: float | NDArray
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
     """States where K/pref and ∂(K/pref)/∂ln T have closed forms, and those values (1/√meV).
 
@@ -151,32 +175,51 @@ def _low_temperature_asymptotics(
     return above | fermi, k, dk
 
 
+def _panel_sums(values: NDArray, n_nodes: int) -> NDArray[np.float64]:
+    """Row sums of a (state, panel × node) array: within each panel, then panel by panel.
+
+    The fixed-length panel sums and the sequential sum over panels make a row's result
+    independent of how many (zero-weight) padding panels the other rows of a batch added, so a
+    state gives the same bits alone and in any batch (:func:`multigap.tc.solve_tc_many`).
+    """
+    panels = values.reshape(values.shape[0], -1, n_nodes).sum(axis=-1)
+    total = panels[:, 0].copy()
+    for j in range(1, panels.shape[1]):
+        total += panels[:, j]
+    return total
+
+
 def _k_over_pref(
-    flat: NDArray, kt: float, omega: float, n_nodes: int, analytic: bool
+    flat: NDArray, kt: float | NDArray, omega: float | NDArray, n_nodes: int, analytic: bool
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """K/pref and ∂(K/pref)/∂ln T (1/√meV) for a flat array of a = E − μ."""
+    """K/pref and ∂(K/pref)/∂ln T (1/√meV) for a flat array of a = E − μ.
+
+    ``kt`` and ``omega`` are numbers or arrays of the shape of ``flat`` (one per state: a batch
+    of points at different temperatures and cutoffs).
+    """
+    kt_s = np.broadcast_to(np.asarray(kt, dtype=float), flat.shape)
+    om_s = np.broadcast_to(np.asarray(omega, dtype=float), flat.shape)
     if analytic:
-        done, k, dk = _low_temperature_asymptotics(flat, kt, omega)
+        done, k, dk = _low_temperature_asymptotics(flat, kt_s, om_s)
     else:
         done, k, dk = np.zeros(flat.shape, bool), np.zeros(flat.shape), np.zeros(flat.shape)
-    rest = ~done & (flat < omega)
-    if np.any(rest):
-        sub = flat[rest]
-        width2 = np.full(sub.shape, 2.0 * kt)
+    rest = np.flatnonzero(~done & (flat < om_s))
+    for block in range(0, rest.size, _BLOCK):  # blocks of states: the node arrays stay in cache
+        idx = rest[block : block + _BLOCK]
+        sub, kt_r, om_r = flat[idx], kt_s[idx], om_s[idx]
         k_sum = np.zeros(sub.shape)
         t_sum = np.zeros(sub.shape)
-        for seg in _shell(sub, omega, width2, n_nodes):
-            live = seg.w > 0  # padded panels carry zero weight: skip them
-            rows = np.broadcast_to(np.arange(sub.size)[:, None], live.shape)[live]
-            x = seg.xi[live] / (2.0 * kt)
-            w = seg.w[live]
+        two_kt = 2.0 * kt_r
+        # rows grouped by panel count; within a group, dense over the padded (state, node)
+        # array (padded panels carry zero weight); per row: right segment, then left
+        for rows, seg in _shell_buckets(sub, om_r, two_kt, n_nodes):
+            x = seg.xi / two_kt[rows, None]
             t = np.tanh(x)
-            nonzero = x != 0.0
-            ratio = np.divide(t, x, out=np.ones_like(x), where=nonzero)  # tanh(x)/x, 1 at x = 0
-            k_sum += np.bincount(rows, w * ratio, minlength=sub.size)
-            t_sum += np.bincount(rows, w * (1.0 - t * t), minlength=sub.size)  # sech² = 1 − tanh²
-        k[rest] = k_sum / (2.0 * kt)
-        dk[rest] = -t_sum / (2.0 * kt)
+            ratio = np.divide(t, x, out=np.ones_like(x), where=x != 0.0)  # tanh(x)/x, 1 at x = 0
+            k_sum[rows] += _panel_sums(seg.w * ratio, n_nodes)
+            t_sum[rows] += _panel_sums(seg.w * (1.0 - t * t), n_nodes)  # sech² = 1 − tanh²
+        k[idx] = k_sum / two_kt
+        dk[idx] = -t_sum / two_kt
     return k, dk
 
 
@@ -207,16 +250,24 @@ def pair_susceptibility(
 
 
 def pair_susceptibility_derivatives(
-    a: ArrayLike, kt: float, omega: float, mass_x: float, n_nodes: int = _N_NODES, analytic: bool = True
+    a: ArrayLike,
+    kt: float | ArrayLike,
+    omega: float | ArrayLike,
+    mass_x: float,
+    n_nodes: int = _N_NODES,
+    analytic: bool = True,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """K and its exact derivatives ∂K/∂ln T and ∂K/∂ln ω (nm), for Hellmann–Feynman slopes.
 
     ∂K/∂ln T = −ħ√(2/m_x) ∫ ds sech²(ξ/2k_BT)/(2k_BT) over the shell;
     ∂K/∂ln ω = ħ√(2/m_x) tanh(ω/2k_BT) [1/(2 s_hi) + θ(−ω − a)/(2 s_lo)] (the moving shell edges).
-    Parameters as in :func:`pair_susceptibility`.
+    Parameters as in :func:`pair_susceptibility`; ``kt`` and ``omega`` may also be arrays of
+    the shape of ``a`` (one value per state: many points in one call).
     """
     (a,) = _as_state_arrays(a)
     flat = a.ravel()
+    kt = np.broadcast_to(np.asarray(kt, dtype=float), a.shape).ravel()
+    omega = np.broadcast_to(np.asarray(omega, dtype=float), a.shape).ravel()
     k, dk_t = _k_over_pref(flat, kt, omega, n_nodes, analytic)
     pref = prefactor(mass_x)
     s_hi = np.sqrt(np.maximum(omega - flat, 0.0))

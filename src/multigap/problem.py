@@ -8,7 +8,9 @@ and a Lifshitz parameter η, reusing the (cached) exact band structure of the mo
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PairingProblem",
     "pairing_problem",
+    "pairing_problems",
     "cached_bands",
     "density_on_states",
     "normal_mu",
@@ -97,6 +100,12 @@ class PairingProblem:
     def with_omega(self, omega: float) -> PairingProblem:
         """The same problem with another cutoff (meV)."""
         return dataclasses.replace(self, omega=float(omega))
+
+    def with_mu0(self, mu0: float) -> PairingProblem:
+        """The same problem at another μ₀ (meV); bands, couplings and cutoff shared, not re-checked."""
+        new = copy.copy(self)
+        object.__setattr__(new, "mu0", float(mu0))
+        return new
 
     def states(self, mu: float, scale: float, kink_depth: float = KINK_DEPTH) -> list[BandStates]:
         """Quadrature states at chemical potential μ resolving energies down to ``scale`` (meV)."""
@@ -215,6 +224,39 @@ def pairing_problem(
         tc_floor=model.numerics.tc_floor,
         active_band=int(model.active_band),
     )
+
+
+def pairing_problems(
+    model: Model,
+    etas: Sequence[float],
+    *,
+    g: float | None = None,
+    omega0: float | None = None,
+    bands: BandStructure | None = None,
+) -> list[PairingProblem]:
+    """:func:`pairing_problem` at many η sharing one (g, ω₀): the couplings and cutoff are built once.
+
+    Each problem equals ``pairing_problem(model, eta, g=g, omega0=omega0, bands=bands)`` (the
+    same μ₀ = E_L + η ΔE, bit for bit); only μ₀ differs between them.
+
+    Examples
+    --------
+    >>> from multigap import preset
+    >>> m = preset("A")
+    >>> many = pairing_problems(m, [0.5, 1.0], g=0.3)
+    >>> [p.mu0 == pairing_problem(m, e, g=0.3).mu0 for p, e in zip(many, [0.5, 1.0])]
+    [True, True]
+    """
+    if len(etas) == 0:
+        return []
+    base = pairing_problem(model, etas[0], g=g, omega0=omega0, bands=bands)
+    e_l, width = lifshitz_scale(base.bands, model.active_band)
+    out = [base]
+    for eta in etas[1:]:
+        if not np.isfinite(eta):
+            raise InputError(f"eta = {eta!r}: must be a finite number")
+        out.append(base.with_mu0(e_l + float(eta) * width))
+    return out
 
 
 def with_pairing_overrides(

@@ -11,12 +11,13 @@ relative errors ~1e-9 at 8 nodes per panel, for a cost growing only like log(L/w
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["graded_nodes", "gauss_legendre"]
+__all__ = ["graded_buckets", "graded_nodes", "gauss_legendre"]
 
 _MAX_RATIO = 3.0
 _MAX_PANELS = 48
@@ -30,6 +31,42 @@ def gauss_legendre(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     x.setflags(write=False)
     w.setflags(write=False)
     return x, w
+
+
+def _panels(
+    length: NDArray[np.float64], scale: ArrayLike, ratio: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """(safe length, first panel width, log span, geometric panels) of each interval."""
+    scale = np.broadcast_to(np.asarray(scale, dtype=float), length.shape)
+    safe_len = np.where(length > 0, length, 1.0)
+    # the first panel's width, never below L * ratio^-MAX_PANELS nor above L
+    w = np.clip(scale, safe_len * ratio ** (-_MAX_PANELS + 1), safe_len)
+    w = np.where(np.isfinite(w), w, safe_len)
+    span = np.log(safe_len / w)  # >= 0
+    # panels per interval (each its own ratio ≤ `ratio`); shorter rows are padded with
+    # zero-length panels (zero weights) up to the largest count
+    n_row = np.maximum(np.ceil(span / math.log(ratio) - 1e-12), 1.0)
+    return safe_len, w, span, n_row
+
+
+def graded_buckets(
+    length: ArrayLike, scale: ArrayLike, n_nodes: int = 8, ratio: float = _MAX_RATIO
+) -> Iterator[tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]]:
+    """:func:`graded_nodes` for rows grouped by their number of panels (1, 2, 3–4, 5–8, …).
+
+    Yields ``(rows, u, weights)`` per group: the same nodes and weights as
+    :func:`graded_nodes` gives those rows (bit for bit), padded only to the group's largest
+    panel count instead of the largest of all rows.  For batches whose rows need very
+    different numbers of panels (states near and far from the Fermi point).
+    """
+    length = np.atleast_1d(np.asarray(length, dtype=float))
+    scale = np.broadcast_to(np.asarray(scale, dtype=float), length.shape)
+    n_row = _panels(length, scale, ratio)[3]
+    bucket = np.ceil(np.log2(n_row)).astype(int)  # 1 -> 0, 2 -> 1, 3-4 -> 2, 5-8 -> 3, ...
+    for b in np.unique(bucket):
+        rows = np.flatnonzero(bucket == b)
+        u, w = graded_nodes(length[rows], scale[rows], n_nodes, ratio)
+        yield rows, u, w
 
 
 def graded_nodes(
@@ -57,21 +94,15 @@ def graded_nodes(
         may drop them).
     """
     length = np.atleast_1d(np.asarray(length, dtype=float))
-    scale = np.broadcast_to(np.asarray(scale, dtype=float), length.shape)
     x, wq = gauss_legendre(n_nodes)
-    safe_len = np.where(length > 0, length, 1.0)
-    # the first panel's width, never below L * ratio^-MAX_PANELS nor above L
-    w = np.clip(scale, safe_len * ratio ** (-_MAX_PANELS + 1), safe_len)
-    w = np.where(np.isfinite(w), w, safe_len)
-    span = np.log(safe_len / w)  # >= 0
-    # panels per interval (each its own ratio ≤ `ratio`); shorter rows are padded with
-    # zero-length panels (zero weights) up to the largest count
-    n_row = np.maximum(np.ceil(span / math.log(ratio) - 1e-12), 1.0)
+    safe_len, w, span, n_row = _panels(length, scale, ratio)
     n_geo = int(n_row.max()) if n_row.size else 1
     k = np.minimum(np.arange(n_geo + 1) / n_row[..., None], 1.0)  # 0..1, then held at 1
     edges = np.empty((*length.shape, n_geo + 2))
     edges[..., 0] = 0.0
-    edges[..., 1:] = w[..., None] * np.exp(span[..., None] * k)
+    # a row's last edge is L exactly, and so are its padding edges: a row's nodes and weights
+    # then do not depend on how many panels the other rows need (batches reproduce single rows)
+    edges[..., 1:] = np.where(k < 1.0, w[..., None] * np.exp(span[..., None] * k), safe_len[..., None])
     edges[..., -1] = safe_len
     lo = edges[..., :-1]
     h = np.diff(edges, axis=-1) * (length > 0)[..., None]  # zero-length intervals: zero weights

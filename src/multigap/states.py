@@ -12,20 +12,24 @@ and overlap factors are evaluated exactly at the nodes through the
 from __future__ import annotations
 
 import itertools
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .bands import BandStructure
-from .quadrature import graded_nodes
+from .quadrature import gauss_legendre, graded_buckets
 
-__all__ = ["BandStates", "band_states", "KINK_DEPTH", "KINK_DEPTH_DERIVATIVE"]
+__all__ = ["BandStates", "band_states", "band_states_many", "KINK_DEPTH", "KINK_DEPTH_DERIVATIVE"]
 
 #: Relative depth of the q grading towards the √ kinks of K at E = μ ± ω.
 KINK_DEPTH = 1e-7
 #: Deeper grading for ∂K/∂ω, which is 1/√-singular at the kinks (isotope coefficient).
 KINK_DEPTH_DERIVATIVE = 1e-13
+#: Grading-scale marker of a half-interval at a √ kink (nodes by the substitution q = q_k ± Lτ²).
+SQRT_SUBSTITUTION = -1.0
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,23 @@ class BandStates:
     factors: NDArray[np.float64]
 
 
+def kink_panels(kink_depth: float) -> int:
+    """Panels in τ of the √-substituted half-intervals at the kinks, for a grading depth.
+
+    The depth that geometric grading would need (1e-7 for K, 1e-13 for ∂K/∂ω) maps to
+    ⌈−log₁₀(depth)/2.5⌉ panels of the substituted, smooth integrand: 3 and 6.
+    """
+    return max(2, math.ceil(-math.log10(max(kink_depth, 1e-300)) / 2.5))
+
+
 def _band_segments(
     bands: BandStructure, n: int, mu: float, omega: float, scale: float, kink_depth: float
 ) -> list[tuple[float, float, float, float]]:
-    """Half-intervals (origin, direction, length, grading scale) of band n's q nodes on [0, π/d]."""
+    """Half-intervals (origin, direction, length, grading scale) of band n's q nodes on [0, π/d].
+
+    A grading scale of :data:`SQRT_SUBSTITUTION` (< 0) marks a half-interval that starts at a
+    √ kink (E = μ ± ω): its nodes come from the substitution q = origin ± L τ² instead.
+    """
     q_max = np.pi / bands.period
     lo, hi = bands.band_edges[n]
     width = max(hi - lo, 1e-300)
@@ -66,8 +83,9 @@ def _band_segments(
     for e in (mu - omega, mu + omega):
         if lo < e < hi:
             qk = bands.crossing(n, e)
-            points[qk] = min(points.get(qk, q_max), kink_depth * q_max)
-    points[q_f] = min(points.get(q_f, q_max), depth_f)
+            if qk not in points:  # (a kink on the Fermi point or a zone end keeps its grading)
+                points[qk] = SQRT_SUBSTITUTION
+    points[q_f] = min(points.get(q_f, q_max), depth_f) if points.get(q_f) != SQRT_SUBSTITUTION else depth_f
     pts = sorted(points)
     segments = []
     for a, b in itertools.pairwise(pts):
@@ -75,6 +93,21 @@ def _band_segments(
         if half > 0:
             segments += [(a, 1.0, half, points[a]), (b, -1.0, half, points[b])]
     return segments
+
+
+def _sqrt_nodes(
+    length: NDArray[np.float64], n_panels: int, n_nodes: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Nodes u = L τ² and weights 2Lτ dτ on [0, L], Gauss–Legendre on ``n_panels`` panels in τ.
+
+    A function with a √u (or 1/√u) term at u = 0 is smooth in τ, so this converges
+    exponentially where geometric grading towards the kink needs ~15 panels per side.
+    """
+    x, wq = gauss_legendre(n_nodes)
+    tau = ((np.arange(n_panels)[:, None] + x) / n_panels).ravel()
+    wt = np.tile(wq, n_panels) / n_panels
+    length = np.asarray(length, dtype=float)[:, None]
+    return length * tau * tau, 2.0 * length * tau * wt
 
 
 def band_states(
@@ -107,23 +140,67 @@ def band_states(
     -------
     list of BandStates, one per band.
     """
-    segs = [_band_segments(bands, n, mu, omega, scale, kink_depth) for n in range(bands.n_bands)]
-    flat = np.array([seg for band_segs in segs for seg in band_segs])
-    u, w = graded_nodes(flat[:, 2], flat[:, 3], n_nodes)  # one vectorised call for all bands
+    return band_states_many(bands, [mu], [omega], [scale], n_nodes, kink_depth)[0]
+
+
+def band_states_many(
+    bands: BandStructure,
+    mus: Sequence[float],
+    omegas: Sequence[float],
+    scales: Sequence[float],
+    n_nodes: int = 8,
+    kink_depth: float = KINK_DEPTH,
+) -> list[list[BandStates]]:
+    """:func:`band_states` for many (μ, ω, scale) at once: one quadrature-node computation.
+
+    Each point's states are exactly (bit for bit) those :func:`band_states` gives it alone:
+    the nodes of a half-interval do not depend on the others (:func:`graded_nodes` pads
+    with zero-width panels), and the bands are evaluated point by point on the same nodes.
+
+    Returns
+    -------
+    list of list of BandStates
+        One list (one entry per band) per point.
+    """
+    nb = bands.n_bands
+    segs = [
+        [_band_segments(bands, n, mu, om, sc, kink_depth) for n in range(nb)]
+        for mu, om, sc in zip(mus, omegas, scales, strict=True)
+    ]
+    flat = np.array([seg for point in segs for band_segs in point for seg in band_segs])
+    kink = flat[:, 3] == SQRT_SUBSTITUTION
+    # vectorised over all points and bands, rows grouped by panel count (a few rows graded to a
+    # tiny k_BT would otherwise pad every row); the kinks' scale is a placeholder
+    u = w = np.zeros((flat.shape[0], 0))
+    for rows, u_b, w_b in graded_buckets(flat[:, 2], np.where(kink, flat[:, 2], flat[:, 3]), n_nodes):
+        if u_b.shape[1] > u.shape[1]:
+            u = np.pad(u, ((0, 0), (0, u_b.shape[1] - u.shape[1])))
+            w = np.pad(w, ((0, 0), (0, u_b.shape[1] - w.shape[1])))
+        u[rows, : u_b.shape[1]], w[rows, : u_b.shape[1]] = u_b, w_b
+    if np.any(kink):
+        u_k, w_k = _sqrt_nodes(flat[kink, 2], kink_panels(kink_depth), n_nodes)
+        width = max(u.shape[1], u_k.shape[1])
+        u = np.pad(u, ((0, 0), (0, width - u.shape[1])), constant_values=0.0)
+        w = np.pad(w, ((0, 0), (0, width - w.shape[1])))
+        u[kink], w[kink] = 0.0, 0.0
+        u[kink, : u_k.shape[1]], w[kink, : w_k.shape[1]] = u_k, w_k
     q_all = flat[:, :1] + flat[:, 1:2] * u
     both = getattr(bands, "energies_and_factors", None)
     out = []
     start = 0
-    for n, band_segs in enumerate(segs):
-        stop = start + len(band_segs)
-        q, wq = q_all[start:stop].ravel(), w[start:stop].ravel()
-        keep = wq > 0
-        order = np.argsort(q[keep], kind="stable")
-        q, wq = q[keep][order], wq[keep][order]
-        if both is not None:  # one shared evaluation where the band structure offers it
-            energy, factors = both(q, n)
-        else:
-            energy, factors = bands.energies(q, band=n), bands.overlap_factors(q, band=n)
-        out.append(BandStates(q=q, weight=wq / np.pi, energy=energy, factors=factors))
-        start = stop
+    for point in segs:
+        states = []
+        for n, band_segs in enumerate(point):
+            stop = start + len(band_segs)
+            q, wq = q_all[start:stop].ravel(), w[start:stop].ravel()
+            keep = wq > 0
+            order = np.argsort(q[keep], kind="stable")
+            q, wq = q[keep][order], wq[keep][order]
+            if both is not None:  # one shared evaluation where the band structure offers it
+                energy, factors = both(q, n)
+            else:
+                energy, factors = bands.energies(q, band=n), bands.overlap_factors(q, band=n)
+            states.append(BandStates(q=q, weight=wq / np.pi, energy=energy, factors=factors))
+            start = stop
+        out.append(states)
     return out

@@ -15,7 +15,9 @@ the Hellmann–Feynman slope dλ/d ln T.  The gap shape at Tc is Δ_n(q) = X_n(q
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,10 +26,10 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import lapack
 
 from .constants import KB
-from .errors import ConvergenceError, InputError
+from .errors import ConvergenceError, InputError, MultigapError
 from .kernels import pair_susceptibility, pair_susceptibility_derivatives, pair_susceptibility_reference
 from .problem import MU_MODES, PairingProblem, density_on_states, normal_mu
-from .states import KINK_DEPTH_DERIVATIVE, BandStates
+from .states import KINK_DEPTH_DERIVATIVE, BandStates, band_states_many
 
 if TYPE_CHECKING:
     from .model import Model
@@ -38,6 +40,7 @@ __all__ = [
     "critical_temperature",
     "leading_eigenvalue",
     "solve_tc",
+    "solve_tc_many",
     "tc_slopes",
 ]
 
@@ -257,7 +260,8 @@ def solve_tc(
     Safeguarded Newton iteration on x = ln k_BT for λ(T) = 1, with the exact slope dλ/d ln T
     from the leading eigenpair (Hellmann–Feynman); once a sign change is bracketed, steps that
     leave the bracket are replaced by bisection.  λ − 1 is close to linear in ln T (BCS:
-    λ = g ln(1.13 ω/T)), so 2–5 evaluations usually suffice.
+    λ = g ln(1.13 ω/T)), so 2–5 evaluations usually suffice.  This is
+    :func:`solve_tc_many` for one problem (the same bits as that problem in any batch).
 
     Parameters
     ----------
@@ -285,78 +289,301 @@ def solve_tc(
         If no temperature with λ < 1 is found below 1e6 ω̃₀/k_B (unbounded coupling), or the
         iteration does not converge.
     """
-    if mu_mode not in MU_MODES:
-        raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
-    density = None
-    if mu_mode == "density":
-        st0 = problem.states(problem.mu0, 1e-9 * problem.omega)
-        density = density_on_states(problem, st0, problem.mu0, 0.0)
-    calls = 0
-    state_cache: dict[tuple[float, int], list[BandStates]] = {}
+    (out,) = solve_tc_many([problem], mu_mode=mu_mode, rtol=rtol, reference=reference, guesses=[guess])
+    if isinstance(out, BaseException):
+        raise out
+    return out
 
-    def evaluate(x: float) -> tuple[float, float, float, LinearizedSpectrum]:
-        nonlocal calls
-        calls += 1
-        kt = math.exp(x)
-        mu = problem.mu0 if density is None else normal_mu(problem, density, kt, problem.mu0)
+
+#: Most Newton/bisection evaluations of one Tc search.
+MAX_EVALUATIONS = 200
+
+
+class _Search:
+    """The safeguarded Newton iteration of one Tc search, one evaluation at a time."""
+
+    def __init__(self, problem: PairingProblem, mu_mode: str, rtol: float, guess: float | None) -> None:
+        self.problem, self.mu_mode, self.rtol = problem, mu_mode, rtol
+        self.density: float | None = None
+        if mu_mode == "density":
+            st0 = problem.states(problem.mu0, 1e-9 * problem.omega)
+            self.density = density_on_states(problem, st0, problem.mu0, 0.0)
+        self.calls = 0
+        self.states: dict[tuple[float, int], list[BandStates]] = {}
+        self.x_floor = math.log(KB * problem.tc_floor)
+        self.x_max = math.log(problem.omega * 1e6)
+        if guess is not None and guess > 0 and math.isfinite(guess):
+            self.x = min(max(math.log(KB * guess), self.x_floor), self.x_max)
+        else:
+            self.x = math.log(problem.omega / 20.0)
+        self.lo: float | None = None  # ln k_BT with λ > 1
+        self.hi: float | None = None  # ln k_BT with λ < 1
+
+    def point(self) -> tuple[float, float, tuple[float, int]]:
+        """(μ, k_BT, states key) of the next evaluation; μ(T) solved here in mode density."""
+        kt = math.exp(self.x)
+        p = self.problem
+        mu = p.mu0 if self.density is None else normal_mu(p, self.density, kt, p.mu0)
         # q nodes graded to k_BT rounded down to a power of 4: shared by nearby temperatures
-        level = math.floor(x / math.log(4.0))
-        key = (mu, level)
-        if key not in state_cache:
-            state_cache[key] = problem.states(mu, 4.0**level)
-        spec = leading_eigenvalue(
-            problem, mu, kt, reference=reference, with_slope=True, states=state_cache[key]
-        )
-        return spec.eigenvalue - 1.0, spec.log_temperature_slope(), mu, spec
+        return mu, kt, (mu, math.floor(self.x / math.log(4.0)))
 
-    def result(x: float, mu: float, spec: LinearizedSpectrum, status: str) -> TcResult:
+    def result(self, x: float, mu: float, spec: LinearizedSpectrum, status: str) -> TcResult:
         below = status == STATUS_BELOW_FLOOR
+        p = self.problem
         return TcResult(
             tc=0.0 if below else math.exp(x) / KB,
             status=status,
             converged=True,
             mu=mu,
-            mu0=problem.mu0,
-            omega=problem.omega,
+            mu0=p.mu0,
+            omega=p.omega,
             eigenvalue=spec.eigenvalue,
-            iterations=calls,
-            mu_mode=mu_mode,
-            floor=problem.tc_floor,
+            iterations=self.calls,
+            mu_mode=self.mu_mode,
+            floor=p.tc_floor,
             spectrum=None if below else spec,
             method=METHOD,
         )
 
-    x_floor = math.log(KB * problem.tc_floor)
-    x_max = math.log(problem.omega * 1e6)
-    if guess is not None and guess > 0 and math.isfinite(guess):
-        x = min(max(math.log(KB * guess), x_floor), x_max)
-    else:
-        x = math.log(problem.omega / 20.0)
-    lo = hi = None  # ln k_BT with λ > 1 (lo) and λ < 1 (hi)
-    for _ in range(200):
-        r, slope, mu, spec = evaluate(x)
+    def advance(
+        self, r: float, slope: float, mu: float, spec: Callable[[], LinearizedSpectrum]
+    ) -> TcResult | None:
+        """Take λ − 1 = ``r`` and dλ/d ln T = ``slope`` at the current x: a result, or None to go on."""
+        self.calls += 1
+        x = self.x
         if r >= 0:
-            lo = x
+            self.lo = x
         else:
-            hi = x
-            if x <= x_floor:
-                return result(x, mu, spec, STATUS_BELOW_FLOOR)
+            self.hi = x
+            if x <= self.x_floor:
+                return self.result(x, mu, spec(), STATUS_BELOW_FLOOR)
+        lo, hi = self.lo, self.hi
         step = -r / slope if slope < 0 else (math.log(4.0) if r > 0 else -math.log(4.0))
         x_new = x + max(min(step, 16.0), -16.0)
         if lo is not None and hi is not None and not min(lo, hi) < x_new < max(lo, hi):
             x_new = 0.5 * (lo + hi)
-        if r == 0.0 or abs(x_new - x) <= rtol:
-            return result(x, mu, spec, STATUS_CONVERGED)
+        if r == 0.0 or abs(x_new - x) <= self.rtol:
+            return self.result(x, mu, spec(), STATUS_CONVERGED)
         if abs(step) <= _NEWTON_FINAL and x_new == x + step:
             # quadratic convergence: the Newton root x + step is exact to ~step² ≪ rtol
-            return result(x_new, mu, spec, STATUS_CONVERGED)
-        if x_new > x_max:
+            return self.result(x_new, mu, spec(), STATUS_CONVERGED)
+        if x_new > self.x_max:
             raise ConvergenceError(
                 f"Tc search: eigenvalue {r + 1:.6g} > 1 even at k_BT = {math.exp(x):.6g} meV; "
                 "couplings too large for the linearised gap equation"
             )
-        x = max(x_new, x_floor)
-    raise ConvergenceError(f"Tc search did not converge in {calls} evaluations (bracket {lo}, {hi})")
+        if self.calls >= MAX_EVALUATIONS:
+            raise ConvergenceError(
+                f"Tc search did not converge in {self.calls} evaluations (bracket {lo}, {hi})"
+            )
+        self.x = max(x_new, self.x_floor)
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class _Batch:
+    """Leading eigenpairs of many points' linearised operators, from one flat evaluation."""
+
+    states: list[list[BandStates]]
+    starts: NDArray[np.intp]  # first flat state of each point
+    kernel: NDArray[np.float64]
+    kernel_dlnt: NDArray[np.float64]
+    eigenvalue: NDArray[np.float64]
+    coefficients: NDArray[np.float64]  # (point, band, rank), unnormalised
+    gap: NDArray[np.float64]  # Δ on every flat state (same normalisation as coefficients)
+    slope: NDArray[np.float64]  # dλ/d ln T
+
+    def spectrum(self, i: int) -> LinearizedSpectrum:
+        """Point i's eigenpair as a :class:`LinearizedSpectrum` (gap normalised as _spectrum does)."""
+        states = self.states[i]
+        sizes = np.cumsum([st.q.size for st in states])[:-1]
+        sl = slice(int(self.starts[i]), int(self.starts[i]) + sum(st.q.size for st in states))
+        gaps = np.split(self.gap[sl], sizes)
+        peaks = [float(np.abs(gp).max()) if gp.size else 0.0 for gp in gaps]
+        peak = peaks.index(max(peaks))
+        norm = gaps[peak][np.argmax(np.abs(gaps[peak]))] if gaps[peak].size else 0.0
+        coeffs = [cc / norm if norm != 0.0 else cc for cc in self.coefficients[i]]
+        return LinearizedSpectrum(
+            eigenvalue=float(self.eigenvalue[i]),
+            states=states,
+            kernel=np.split(self.kernel[sl], sizes),
+            coefficients=coeffs,
+            kernel_dlnt=np.split(self.kernel_dlnt[sl], sizes),
+        )
+
+
+def _evaluate_batch(
+    problems: Sequence[PairingProblem],
+    mus: Sequence[float],
+    kts: Sequence[float],
+    states: list[list[BandStates]],
+    reference: bool,
+) -> _Batch:
+    """λ, the gap and dλ/d ln T of many points sharing one band structure and ``n_nodes``.
+
+    Every reduction is per point (per band) and independent of the other points, so a point
+    gives the same bits in any batch.  C_n = Σ_q w K X Xᵀ, C_n + jitter = L_n L_nᵀ,
+    H = Lᵀ (g ⊗ 1) L (see :func:`_spectrum`).
+    """
+    p0 = problems[0]
+    n_b = p0.bands.n_bands
+    flat = [st for point in states for st in point]
+    counts = np.array([st.q.size for st in flat])
+    energy = np.concatenate([st.energy for st in flat])
+    weight = np.concatenate([st.weight for st in flat])
+    factors = np.concatenate([st.factors for st in flat])
+    per_point = counts.reshape(len(problems), n_b).sum(axis=1)
+    starts = np.concatenate([[0], np.cumsum(per_point)[:-1]]).astype(np.intp)
+    mu_s = np.repeat(np.asarray(mus, dtype=float), per_point)
+    kt_s = np.repeat(np.asarray(kts, dtype=float), per_point)
+    om_s = np.repeat(np.array([p.omega for p in problems]), per_point)
+    a = energy - mu_s
+    mass_x = p0.bands.mass_x
+    k, dk_t, _ = pair_susceptibility_derivatives(a, kt_s, om_s, mass_x, p0.n_nodes)
+    if reference:  # the slope only steers the iteration: the fast derivative is enough
+        k = np.concatenate(
+            [
+                pair_susceptibility_reference(a[b : b + n], kt, p.omega, mass_x)
+                for b, n, kt, p in zip(starts, per_point, kts, problems, strict=True)
+            ]
+        )
+    r = factors.shape[1]
+    group = np.concatenate([[0], np.cumsum(counts)])
+    wk = weight * k
+    c_flat = np.empty((len(flat), r, r))
+    for j in range(len(flat)):  # per (point, band): the same product, shapes and bits as alone
+        x = factors[group[j] : group[j + 1]]
+        c_flat[j] = x.T @ (wk[group[j] : group[j + 1], None] * x)
+    c = c_flat.reshape(len(problems), n_b, r, r)
+    jitter = 1e-13 * np.maximum(np.trace(c, axis1=2, axis2=3) / r, 1e-300)
+    try:
+        chol = np.linalg.cholesky(c + jitter[..., None, None] * np.eye(r))
+    except np.linalg.LinAlgError:  # pragma: no cover - C_n + jitter is positive definite
+        raise ConvergenceError("Cholesky factorisation of a band's kernel matrix failed") from None
+    g = np.stack([p.g for p in problems])
+    h = g[:, :, None, :, None] * np.einsum("piab,pjac->pibjc", chol, chol)  # H_ij = g_ij L_iᵀ L_j
+    size = n_b * r
+    vals, vecs = np.linalg.eigh(h.reshape(len(problems), size, size))
+    lam = vals[:, -1]
+    v = vecs[:, :, -1].reshape(len(problems), n_b, r)
+    lv = np.einsum("piab,pib->pia", chol, v)
+    safe = np.where(lam != 0, lam, 1.0)
+    coeffs = np.einsum("pij,pja->pia", g, lv) / safe[:, None, None]
+    coeffs = np.where((lam != 0)[:, None, None], coeffs, lv)
+    owner = np.repeat(np.arange(len(flat)), counts)  # flat (point, band) group of each state
+    gap = np.einsum("sa,sa->s", factors, coeffs.reshape(len(flat), r)[owner])
+    wg = weight * gap * gap
+    num = np.add.reduceat(wg * dk_t, starts)
+    den = np.add.reduceat(wg * k, starts)
+    slope = np.where(den > 0, lam * num / np.where(den > 0, den, 1.0), 0.0)
+    return _Batch(states, starts, k, dk_t, lam, coeffs, gap, slope)
+
+
+def solve_tc_many(
+    problems: Sequence[PairingProblem],
+    *,
+    mu_mode: str = "fixed",
+    rtol: float = 1e-10,
+    reference: bool = False,
+    guesses: Sequence[float | None] | None = None,
+) -> list[TcResult | BaseException]:
+    """Critical temperatures of many pairing problems, their Newton iterations run side by side.
+
+    Each problem runs exactly the iteration of :func:`solve_tc` (the same evaluations, the
+    same bits); what is shared is the work of one iteration: the quadrature states of all
+    problems that need new ones are built in one call, and the pair susceptibilities, kernel
+    matrices and eigenproblems of every problem still iterating are evaluated together
+    (problems sharing a band structure and ``n_nodes``).  Python overhead per evaluation is
+    then paid once per batch instead of once per point.
+
+    Parameters
+    ----------
+    problems : sequence of PairingProblem
+    mu_mode, rtol, reference
+        As for :func:`solve_tc`.
+    guesses : sequence of float or None, optional
+        Starting estimate of each Tc (K); None entries start cold.
+
+    Returns
+    -------
+    list of TcResult or exception
+        One entry per problem: its result, or the error its search raised (a
+        :class:`~multigap.errors.ConvergenceError`, an :class:`~multigap.errors.InputError` of
+        the μ solve, …): one failing problem does not stop the others.
+
+    Examples
+    --------
+    >>> from multigap import preset
+    >>> from multigap.problem import pairing_problem
+    >>> m = preset("A")
+    >>> out = solve_tc_many([pairing_problem(m, eta, g=0.4) for eta in (0.5, 1.0)])
+    >>> [round(r.tc) for r in out]
+    [157, 251]
+    """
+    if mu_mode not in MU_MODES:
+        raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
+    n = len(problems)
+    guesses = [None] * n if guesses is None else list(guesses)
+    if len(guesses) != n:
+        raise InputError(f"guesses: {len(guesses)} values for {n} problems")
+    out: list[TcResult | BaseException | None] = [None] * n
+    searches: dict[int, _Search] = {}
+    for i, (problem, guess) in enumerate(zip(problems, guesses, strict=True)):
+        try:
+            searches[i] = _Search(problem, mu_mode, rtol, guess)
+        except _SEARCH_FAILURES as exc:
+            out[i] = exc
+    while searches:
+        todo: dict[int, tuple[float, float, tuple[float, int]]] = {}
+        for i, search in list(searches.items()):
+            try:
+                todo[i] = search.point()
+            except _SEARCH_FAILURES as exc:
+                out[i] = exc
+                del searches[i]
+        groups: dict[tuple[int, int], list[int]] = {}
+        for i in todo:
+            p = searches[i].problem
+            groups.setdefault((id(p.bands), p.n_nodes), []).append(i)
+        for members in groups.values():
+            missing = [i for i in members if todo[i][2] not in searches[i].states]
+            if missing:
+                built = band_states_many(
+                    searches[missing[0]].problem.bands,
+                    [todo[i][0] for i in missing],
+                    [searches[i].problem.omega for i in missing],
+                    [4.0 ** todo[i][2][1] for i in missing],
+                    searches[missing[0]].problem.n_nodes,
+                )
+                for i, st in zip(missing, built, strict=True):
+                    searches[i].states[todo[i][2]] = st
+            batch = _evaluate_batch(
+                [searches[i].problem for i in members],
+                [todo[i][0] for i in members],
+                [todo[i][1] for i in members],
+                [searches[i].states[todo[i][2]] for i in members],
+                reference,
+            )
+            for j, i in enumerate(members):
+                try:
+                    done = searches[i].advance(
+                        float(batch.eigenvalue[j]) - 1.0,
+                        float(batch.slope[j]),
+                        todo[i][0],
+                        functools.partial(batch.spectrum, j),
+                    )
+                except _SEARCH_FAILURES as exc:
+                    out[i] = exc
+                    del searches[i]
+                    continue
+                if done is not None:
+                    out[i] = done
+                    del searches[i]
+    return [r for r in out if r is not None]
+
+
+#: Errors that end one search of :func:`solve_tc_many` (recorded for that problem only).
+_SEARCH_FAILURES: tuple[type[BaseException], ...] = (MultigapError, ArithmeticError, np.linalg.LinAlgError)
 
 
 def tc_slopes(problem: PairingProblem, result: TcResult) -> dict[str, float]:

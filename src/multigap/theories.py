@@ -34,17 +34,23 @@ import dataclasses
 import importlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .errors import InputError
+import numpy as np
+
+from .errors import InputError, MultigapError
 from .status import Status
 
 if TYPE_CHECKING:
     from .observables import GapSummary
     from .problem import PairingProblem
     from .tc import TcResult
+
+#: Errors that make one point of :meth:`PairingTheory.solve_tc_many` fail (returned for that
+#: point, never raised): the package's errors and numerical ones.
+SOLVE_FAILURES: tuple[type[BaseException], ...] = (MultigapError, ArithmeticError, np.linalg.LinAlgError)
 
 __all__ = [
     "PairingTheory",
@@ -141,6 +147,36 @@ class PairingTheory(abc.ABC):
             If the solver fails; callers that sweep many points record the point as failed.
         """
 
+    def solve_tc_many(
+        self,
+        problems: Sequence[PairingProblem],
+        *,
+        mu_mode: str = "fixed",
+        rtol: float = 1e-10,
+        guesses: Sequence[float | None] | None = None,
+    ) -> list[TcResult | BaseException]:
+        """Tc of many problems (the points of a sweep's chunk), each as :meth:`solve_tc` gives it.
+
+        Sweeps call this once per group of points.  The default solves them one by one; a
+        theory whose solver can share work between points (states, kernels, one batched
+        eigenproblem per iteration) overrides it, keeping each result equal to
+        :meth:`solve_tc`'s for that point and guess.
+
+        Returns
+        -------
+        list of TcResult or exception
+            One entry per problem: the result, or the error (:data:`SOLVE_FAILURES`) its
+            solve raised; one failing point does not stop the others.
+        """
+        out: list[TcResult | BaseException] = []
+        for i, problem in enumerate(problems):
+            guess = None if guesses is None else guesses[i]
+            try:
+                out.append(self.solve_tc(problem, mu_mode=mu_mode, rtol=rtol, guess=guess))
+            except SOLVE_FAILURES as exc:
+                out.append(exc)
+        return out
+
     def solve_gaps(
         self,
         problem: PairingProblem,
@@ -200,6 +236,25 @@ class BCSTheory(PairingTheory):
         from .tc import solve_tc
 
         return solve_tc(problem, mu_mode=mu_mode, rtol=rtol, guess=guess)
+
+    def solve_tc_many(
+        self,
+        problems: Sequence[PairingProblem],
+        *,
+        mu_mode: str = "fixed",
+        rtol: float = 1e-10,
+        guesses: Sequence[float | None] | None = None,
+    ) -> list[TcResult | BaseException]:
+        """All Tc searches side by side (:func:`multigap.tc.solve_tc_many`; same bits as one by one).
+
+        A subclass that overrides :meth:`solve_tc` gets the one-by-one default instead, so
+        its override is always used.
+        """
+        if type(self).solve_tc is not BCSTheory.solve_tc:
+            return super().solve_tc_many(problems, mu_mode=mu_mode, rtol=rtol, guesses=guesses)
+        from .tc import solve_tc_many
+
+        return solve_tc_many(problems, mu_mode=mu_mode, rtol=rtol, guesses=guesses)
 
     def solve_gaps(
         self,

@@ -42,7 +42,7 @@ from ..status import Status
 from ..theories import theory_attrs
 from .assemble import MANIFEST_ATTR, MANIFEST_FORMAT, SweepRun
 from .executors import EXECUTORS, n_workers, resolve_executor
-from .points import DEFAULT_RTOL, QUANTITIES, PointSettings, schema, solve_point
+from .points import DEFAULT_RTOL, QUANTITIES, PointSettings, schema, solve_points
 from .store import ChunkStore, manifest_differences, parts_folder
 
 __all__ = [
@@ -53,7 +53,9 @@ __all__ = [
     "base_manifest",
     "execute",
     "run_engine",
+    "interpolated_guess",
     "solve_chunk",
+    "warm_start_levels",
 ]
 
 #: Points per chunk when ``chunk_size`` is not given (≈ 0.5–1.5 s of Tc work per chunk).
@@ -76,23 +78,95 @@ class Chunk:
     row: NDArray[np.int64]  # warm starts never cross rows
 
 
+#: Warm-start stride inside one row of a chunk (a power of 2): see :func:`warm_start_levels`.
+WARM_STRIDE = 4
+
+
+def warm_start_levels(row: NDArray, warm_start: bool = True) -> NDArray[np.int64]:
+    """The level of each point of a chunk: points of one level are solved together.
+
+    Within each run of consecutive points of one row (positions j = 0 … m−1), level 0 — every
+    :data:`WARM_STRIDE`-th point from the first — starts cold; the others are filled in by
+    bisection (j = 2, 6, … at level 1, the odd j at level 2), each starting from ln Tc
+    interpolated between the solved points either side, or from the nearest one after the
+    run's last cold point (:func:`interpolated_guess`).  Without warm starts every point is
+    at level 0.
+
+    Examples
+    --------
+    >>> warm_start_levels(np.array([0, 0, 0, 0, 0, 0, 1, 1])).tolist()
+    [0, 2, 1, 2, 0, 2, 0, 2]
+    """
+    levels = np.zeros(row.size, dtype=np.int64)
+    if not warm_start:
+        return levels
+    depth = WARM_STRIDE.bit_length() - 1
+    bounds = np.flatnonzero(np.diff(row)) + 1
+    for run in np.split(np.arange(row.size), bounds):
+        for j in range(1, run.size):
+            if j % WARM_STRIDE:
+                levels[run[j]] = depth - ((j & -j).bit_length() - 1)  # depth − trailing zeros of j
+    return levels
+
+
+def interpolated_guess(position: int, known: dict[int, float]) -> float | None:
+    """A warm start at ``position`` from solved neighbours {position: Tc > 0 (K)} of its run.
+
+    Lagrange interpolation of ln Tc in the position over the nearest one or two solved points
+    on each side (cubic with two each side, linear with one); from one side only, the
+    nearest value; None (a cold start) without neighbours.
+    """
+    left = sorted((j for j in known if j < position), reverse=True)[:2]
+    right = sorted(j for j in known if j > position)[:2]
+    if not left and not right:
+        return None
+    if not left or not right:
+        return known[(left or right)[0]]
+    nodes = left + right
+    log_tc = 0.0
+    for j in nodes:
+        basis = 1.0
+        for k in nodes:
+            if k != j:
+                basis *= (position - k) / (j - k)
+        log_tc += basis * math.log(known[j])
+    return math.exp(log_tc)
+
+
 def solve_chunk(chunk: Chunk) -> dict[str, NDArray]:
-    """Solve the points of one chunk in order (module level: it runs in worker processes)."""
+    """Solve the points of one chunk (module level: it runs in worker processes).
+
+    Points are solved level by level (:func:`warm_start_levels`); the points of a level go
+    to :func:`~multigap.sweep.points.solve_points` together, so a theory whose
+    ``solve_tc_many`` shares work between points (BCS does) pays the per-evaluation overhead
+    once per level instead of once per point.  A point's record is what
+    :func:`~multigap.sweep.points.solve_point` gives it with its ``start_guess``.
+    """
     settings = chunk.settings
     variables = schema(settings)
     n = chunk.eta.size
     out = {var.name: var.empty(n, settings.n_bands) for var in variables}
-    previous: float | None = None
-    for i in range(n):
-        if i > 0 and chunk.row[i] != chunk.row[i - 1]:
-            previous = None
-        guess = previous if chunk.warm_start else None
-        w0 = None if chunk.omega0 is None else float(chunk.omega0[i])
-        values = solve_point(settings, float(chunk.eta[i]), float(chunk.g[i]), w0, guess)
-        for name, value in values.items():
-            out[name][i] = value
-        ok = values["status"] == Status.CONVERGED.code and values.get("tc_mf", values["tc"]) > 0
-        previous = float(values.get("tc_mf", values["tc"])) if ok else None
+    levels = warm_start_levels(chunk.row, chunk.warm_start)
+    run_of = np.concatenate([[0], np.cumsum(np.diff(chunk.row) != 0)])
+    start_of_run = {int(r): int(np.flatnonzero(run_of == r)[0]) for r in np.unique(run_of)}
+    solved: dict[int, dict[int, float]] = {int(r): {} for r in np.unique(run_of)}  # run -> {pos: Tc}
+    for level in range(int(levels.max()) + 1 if n else 0):
+        members = np.flatnonzero(levels == level).tolist()
+        guesses = []
+        for i in members:
+            r = int(run_of[i])
+            guesses.append(None if level == 0 else interpolated_guess(i - start_of_run[r], solved[r]))
+        omega0 = [None if chunk.omega0 is None else float(chunk.omega0[i]) for i in members]
+        records = solve_points(
+            settings, chunk.eta[members].tolist(), chunk.g[members].tolist(), omega0, guesses
+        )
+        for i, values in zip(members, records, strict=True):
+            for name, value in values.items():
+                out[name][i] = value
+            tc = float(values.get("tc_mf", values["tc"]))
+            if values["status"] == Status.CONVERGED.code and tc > 0:
+                r = int(run_of[i])
+                solved[r][i - start_of_run[r]] = tc
     for var in variables:
         if var.dtype == "U":
             out[var.name] = out[var.name].astype(str)

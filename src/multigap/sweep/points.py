@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 from ..datasets import anisotropy_bands
 from ..errors import MultigapError
 from ..model import Model
-from ..problem import pairing_problem
+from ..problem import pairing_problem, pairing_problems
 from ..status import STATUS_MEANINGS, Status
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ __all__ = [
     "Variable",
     "schema",
     "solve_point",
+    "solve_points",
 ]
 
 #: Quantities a sweep can compute per point.
@@ -244,9 +245,16 @@ class _Point:
         self.messages.append(f"{stage}: {type(exc).__name__}: {exc}")
 
 
-def _solve_tc(settings: PointSettings, problem: Any, guess: float | None, rec: _Point) -> Any:
+def _solve_tc(
+    settings: PointSettings, problem: Any, guess: float | None, rec: _Point, given: Any = None
+) -> Any:
     theory = settings.theory
-    result = theory.solve_tc(problem, mu_mode=settings.mu_mode, rtol=settings.rtol, guess=guess)
+    if given is None:
+        result = theory.solve_tc(problem, mu_mode=settings.mu_mode, rtol=settings.rtol, guess=guess)
+    elif isinstance(given, BaseException):  # the point's error from theory.solve_tc_many
+        raise given
+    else:
+        result = given
     _finite(tc=result.tc, mu=result.mu, omega=result.omega)
     v = rec.values
     v["tc"], v["mu"], v["omega"], v["iterations"] = result.tc, result.mu, result.omega, result.iterations
@@ -291,16 +299,70 @@ def _solve_gaps(settings: PointSettings, problem: Any, tc: Any, rec: _Point) -> 
     v["gap_status"] = Status(summary.result.status).code
 
 
-def _stages(
-    settings: PointSettings, rec: _Point, eta: float, g: float, omega0: float | None, guess: float | None
-) -> None:
-    """Run the stages of one point into ``rec``; each stage's failure is recorded, not raised."""
+def _problem(settings: PointSettings, rec: _Point, eta: float, g: float, omega0: float | None) -> Any:
+    """The point's pairing problem (μ₀, ω̃₀ recorded), or None with the failure recorded."""
     v = rec.values
     try:
         problem = pairing_problem(settings.model, eta, g=g, omega0=omega0, bands=settings.bands)
         v["mu0"], v["omega"] = problem.mu0, problem.omega
         _finite(mu0=problem.mu0, omega=problem.omega)
-        tc = _solve_tc(settings, problem, guess, rec)
+    except POINT_FAILURES as exc:
+        rec.fail("tc", exc)
+        return None
+    return problem
+
+
+def _problems(
+    settings: PointSettings, recs: Sequence[_Point], points: Sequence[tuple[float, float, float | None]]
+) -> list[Any]:
+    """:func:`_problem` for many points; points sharing (g, ω₀) share couplings and cutoff."""
+    groups: dict[tuple[float, float | None], list[int]] = {}
+    for i, (_, g, w0) in enumerate(points):
+        groups.setdefault((g, w0), []).append(i)
+    out: list[Any] = [None] * len(points)
+    for (g, w0), members in groups.items():
+        try:
+            built = pairing_problems(
+                settings.model, [points[i][0] for i in members], g=g, omega0=w0, bands=settings.bands
+            )
+        except POINT_FAILURES:  # the same error for each point: let each record its own
+            for i in members:
+                out[i] = _problem(settings, recs[i], *points[i])
+            continue
+        for i, problem in zip(members, built, strict=True):
+            v = recs[i].values
+            v["mu0"], v["omega"] = problem.mu0, problem.omega
+            try:
+                _finite(mu0=problem.mu0, omega=problem.omega)
+            except POINT_FAILURES as exc:
+                recs[i].fail("tc", exc)
+                continue
+            out[i] = problem
+    return out
+
+
+def _stages(
+    settings: PointSettings,
+    rec: _Point,
+    eta: float,
+    g: float,
+    omega0: float | None,
+    guess: float | None,
+    problem: Any = None,
+    given: Any = None,
+) -> None:
+    """Run the stages of one point into ``rec``; each stage's failure is recorded, not raised.
+
+    ``problem`` and ``given`` (the point's TcResult or error from ``theory.solve_tc_many``)
+    are passed when the Tc stage was solved together with other points.
+    """
+    v = rec.values
+    if problem is None:
+        problem = _problem(settings, rec, eta, g, omega0)
+        if problem is None:
+            return
+    try:
+        tc = _solve_tc(settings, problem, guess, rec, given)
     except POINT_FAILURES as exc:
         rec.fail("tc", exc)
         return
@@ -359,14 +421,79 @@ def solve_point(
     >>> round(solve_point(s, 1.0, 0.4)["tc"])
     251
     """
-    rec = _Point({var.name: var.fill for var in schema(settings) if not var.per_band})
-    rec.values["start_guess"] = COLD_START if guess is None else float(guess)
+    rec = _record(settings, guess)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # recorded per point, never printed by workers
         _stages(settings, rec, float(eta), float(g), None if omega0 is None else float(omega0), guess)
+    return _finish(rec, caught)
+
+
+def _record(settings: PointSettings, guess: float | None) -> _Point:
+    rec = _Point({var.name: var.fill for var in schema(settings) if not var.per_band})
+    rec.values["start_guess"] = COLD_START if guess is None else float(guess)
+    return rec
+
+
+def _finish(rec: _Point, caught: Sequence[warnings.WarningMessage]) -> dict[str, Any]:
     rec.values["warning"] = "\n".join(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
     rec.values["message"] = "; ".join(rec.messages)
     return rec.values
+
+
+def solve_points(
+    settings: PointSettings,
+    eta: Sequence[float],
+    g: Sequence[float],
+    omega0: Sequence[float | None],
+    guesses: Sequence[float | None],
+) -> list[dict[str, Any]]:
+    """Solve many points, their Tc searches together (``theory.solve_tc_many``).
+
+    Each point's record equals :func:`solve_point`'s for the same point and guess: the
+    theory's ``solve_tc_many`` returns what ``solve_tc`` would (for BCS bit for bit; see
+    :func:`multigap.tc.solve_tc_many`), and the later stages (bound, α, gaps) run point by
+    point.  Warnings cannot be told apart point by point in a shared solve: if any is raised,
+    the points are solved again one by one so that each records its own.
+
+    Parameters
+    ----------
+    settings : PointSettings
+    eta, g, omega0, guesses : sequences of equal length
+        Each point's η, g, ω₀ (meV; None: the model's) and warm start (K; None: cold).
+
+    Returns
+    -------
+    list of dict
+        One record per point, as :func:`solve_point` returns.
+    """
+    n = len(eta)
+    points: list[tuple[float, float, float | None]] = []
+    for e, gg, w0 in zip(eta, g, omega0, strict=True):
+        points.append((float(e), float(gg), None if w0 is None else float(w0)))
+    recs = [_record(settings, guesses[i]) for i in range(n)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        problems = _problems(settings, recs, points)
+        ok = [i for i in range(n) if problems[i] is not None]
+        solved = settings.theory.solve_tc_many(
+            [problems[i] for i in ok],
+            mu_mode=settings.mu_mode,
+            rtol=settings.rtol,
+            guesses=[guesses[i] for i in ok],
+        )
+    if caught:
+        return [solve_point(settings, *points[i], guesses[i]) for i in range(n)]
+    given = dict(zip(ok, solved, strict=True))
+    out = []
+    for i, rec in enumerate(recs):
+        if problems[i] is None:
+            out.append(_finish(rec, []))
+            continue
+        with warnings.catch_warnings(record=True) as caught_i:
+            warnings.simplefilter("always")
+            _stages(settings, rec, *points[i], guesses[i], problem=problems[i], given=given[i])
+        out.append(_finish(rec, caught_i))
+    return out
 
 
 def flat_names(variables: Sequence[Variable]) -> list[str]:
