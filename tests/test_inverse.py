@@ -182,6 +182,7 @@ def test_synthetic_round_trip_recovers_the_path_within_two_sigma(fast_a):
     assert inside >= FIT_COVERAGE_FRACTION * total, f"{inside}/{total} inside 2 sigma"
 
 
+@pytest.mark.slow
 def test_fit_from_a_wrong_start_finds_the_true_side_of_the_dome(fast_a):
     _, data = _synthetic(fast_a, seed=11, sigma=1.0)
     res = fit_path(

@@ -245,8 +245,9 @@ def path(
         for i in range(len(p)):
             x = f"{p.pressure[i]:10.4g}" if p.pressure is not None else f"{i:10d}"
             a = pay.get("alpha", [float("nan")] * len(p))[i]
+            a_txt = f"{a:8.3g}" if np.isfinite(a) else "       -"
             lines.append(
-                f"{x} {p.eta[i]:8.4g} {p.g[i]:8.4g} {pay['tc_K'][i]:10.5g} {a:8.3g}   {pay['status'][i]}"
+                f"{x} {p.eta[i]:8.4g} {p.g[i]:8.4g} {pay['tc_K'][i]:10.5g} {a_txt}   {pay['status'][i]}"
                 + (f" ({pay['messages'][i]})" if pay["messages"] and pay["messages"][i] else "")
             )
         if map_plot is not None:
