@@ -35,6 +35,14 @@ of the paper and uses the symmetric λ_nn' = g_nn' √(Z_n Z_n') with Z_n = 1 + 
 fixed-point iteration, :func:`lambda_from_g`); for one band λ = g/(1 − g), i.e. the paper's
 g = λ/(1 + λ).  ``"lambda"`` uses g_nn' as λ_nn' directly.
 
+The q nodes (:func:`wire_states`) are placed for these integrands — Fermi point graded down to
+k_BT, breakpoints where E_n(q) = μ ± 4^k Ω — on the same band structure and overlap factors
+as the BCS solver (whose nodes serve its sharp-cutoff kinks).
+
+Chemical potential: ``mu_mode="fixed"`` keeps μ = μ₀; ``"density"`` solves μ(T) from the
+number equation of the interacting normal state (Z and χ included, :func:`_interacting_density`).
+Finite-temperature gaps are not computed (``has_gaps = False``).
+
 Low temperatures: the plain Matsubara grid holds at most ``max_matsubara`` positive
 frequencies, so it resolves k_BT ≥ cutoff·Ω/(2π·max_matsubara) (:meth:`EliashbergTheory.lowest_tc`).
 Below that temperature the answer is status ``below_floor`` with the floor reported — never a
