@@ -625,6 +625,12 @@ def _limits(
         f"band width vs cutoff: dE/omega~0 = {ratio:.3g} (template {ref_ratio:.3g}); the shape resonance "
         "is strongest when the active band's width is comparable to the pairing cutoff (dE ~ omega~0)"
     )
+    if ratio < 0.5:
+        out.append(
+            f"flat-band regime: the whole active band (dE = {info['dE']:.3g} meV) fits in the pairing shell; "
+            "mean-field Tc ignores phase fluctuations, which a flat band has little stiffness against "
+            "(check with --bound bkt or search with --objective tc_bkt)"
+        )
     out.append(
         f"cutoff: omega~0 = {info['omega']:.4g} meV is set by g and omega0 alone (Migdal softening), "
         "the same for design and template; Tc scales with it"
