@@ -33,6 +33,7 @@ from multigap.reproduce import (
 )
 from multigap.reproduce import report as report_module
 from multigap.reproduce.grids import resolve_grids
+from multigap.reproduce.html import MISSING_NOTE, html_available
 from multigap.reproduce.paper import TC_AGREEMENT
 from multigap.status import Status
 from multigap.theories import BCSTheory, BoundResult, PairingTheory, TcBound, register_bound, register_theory
@@ -110,7 +111,8 @@ def run(tmp_path_factory):
 def test_every_figure_and_data_file_is_written_and_listed(run):
     out, result, echoed, report, _ = run
     assert echoed == result.files
-    assert sorted(p.name for p in echoed) == sorted([*FIGURES, *DATA, "report.json", "report.md"])
+    reports = ["report.json", "report.md", *(["report.html"] if html_available() else [])]
+    assert sorted(p.name for p in echoed) == sorted([*FIGURES, *DATA, *reports])
     assert sorted(p.name for p in out.iterdir() if p.is_file()) == sorted(p.name for p in echoed)
     assert report["figures"] == [p.name for p in echoed if p.suffix == ".png"]
     for name in FIGURES:
@@ -382,3 +384,36 @@ def test_the_real_reproduce_quick_meets_the_paper_where_it_should(tmp_path, monk
     assert abs(tc_a - PAPER["tc_max_K"]["A"]) <= TC_AGREEMENT * PAPER["tc_max_K"]["A"]
     for claim in ("tc_max", "gap_ratios", "isotope"):
         assert _row(report, claim, "A")["verdict"] == "agrees", claim
+
+
+# ------------------------------------------------------------------------------ report.html
+def test_report_html_is_self_contained_with_the_numbers_and_figures(run):
+    """report.html: no external script or style, every number of report.md, eight interactive
+    figures (cuts: Tc, gap ratios, α, Tc vs Δ3/Δ2; per model the dome and Tc(η) at each g)."""
+    import html as html_module
+    import re
+
+    pytest.importorskip("bokeh", reason="report.html needs the explore extra (Bokeh)")
+    out, _, _, report, markdown = run
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert report["interactive"] == "report.html" and "[report.html](report.html)" in markdown
+    assert not re.search(r"<script[^>]+src=", page) and not re.search(r"<link[^>]+href=", page)
+    assert "Bokeh.embed.embed_items" in page and len(page) > 500_000  # BokehJS itself is inlined
+    text = html_module.unescape(re.sub(r"<[^>]+>", " ", page))
+    numbers = set(re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e[-+]\d+)?", markdown))
+    assert len(numbers) > 50
+    assert sorted(n for n in numbers if n not in text) == []
+    roots = re.findall(r'data-root-id="([^"]+)"', page)
+    assert len(set(roots)) == 8
+    assert page.count('"type":"object","name":"HoverTool"') == 8
+
+
+def test_report_says_when_html_cannot_be_written(monkeypatch, run):
+    """Without Bokeh: html_available() is False and report.md carries the note (and no link)."""
+    import sys
+
+    _, _, _, report, _ = run
+    monkeypatch.setitem(sys.modules, "bokeh", None)
+    assert not html_available()
+    text = report_module.render_report({**report, "interactive": MISSING_NOTE})
+    assert f"Note: {MISSING_NOTE}" in text and "(report.html)" not in text

@@ -608,6 +608,16 @@ def _mismatch_section(report: dict[str, Any]) -> list[str]:
     ]
 
 
+def _interactive_line(report: dict[str, Any]) -> list[str]:
+    """Where the interactive figures are (``report.html``), or why they are not (set by ``reproduce``)."""
+    what = report.get("interactive")
+    if not what:
+        return []
+    if what.endswith(".html"):
+        return [f"Interactive figures (hover values, zoom; no server needed): [{what}]({what}).", ""]
+    return [f"Note: {what}", ""]
+
+
 def render_report(report: dict[str, Any]) -> str:
     """``report.md`` from the report dict of :func:`report_from_files` (no number is added here)."""
     lines = [
@@ -621,6 +631,7 @@ def render_report(report: dict[str, Any]) -> str:
         "",
         "> " + RETRACTION,
         "",
+        *_interactive_line(report),
         *_models_section(report["ours"]),
         "",
         *_comparison_section(report),

@@ -23,6 +23,7 @@ from ..model import Model
 from ..presets import preset
 from ..theories import DEFAULT_THEORY, PairingTheory, TcBound, get_bound, get_theory
 from .grids import GridSet, resolve_grids
+from .html import HTML_NAME, MISSING_NOTE, html_available, write_report_html
 from .paper import MODELS
 from .report import report_from_files, write_report
 
@@ -216,7 +217,8 @@ class ReproduceResult:
     out_dir : Path
         The output folder.
     files : list of Path
-        Every file written, in order (NetCDF, PNG, then ``report.json`` and ``report.md``).
+        Every file written, in order (NetCDF, PNG, then ``report.json``, ``report.md`` and,
+        with Bokeh, ``report.html``).
     report : dict
         The content of ``report.json``.
     grids : GridSet
@@ -360,8 +362,17 @@ def reproduce(
     figures = [p.name for p in files if p.suffix == ".png"]
     variant_files = {tag: [f"map_{tag}{run.suffix}.nc" for run in runs] for tag in tags}
     report = report_from_files(out, grids=grid_set, figures=figures, variants=variant_files)
+    report["interactive"] = HTML_NAME if html_available() else MISSING_NOTE
     for path in write_report(out, report):
         wrote(path)
+    if html_available():  # report.html: the report with interactive (Bokeh) figures, no server
+        text = (out / "report.md").read_text(encoding="utf-8")
+        cut_map = dict(zip(tags, cuts, strict=True))
+        wrote(
+            write_report_html(
+                out, text, cuts=cut_map, maps=dict(zip(tags, ref, strict=True)), title=report["title"]
+            )
+        )
     return ReproduceResult(out, files, report, grid_set, time.perf_counter() - t0)
 
 
