@@ -236,6 +236,9 @@ def test_below_floor_points_are_residuals_like_any_other(fast_a):
     np.testing.assert_allclose(res.model_values, 0.0, atol=1e-6)
     np.testing.assert_allclose(res.residuals, [-15.0, -16.0], atol=1e-6)
     assert res.chi2 == pytest.approx(15.0**2 + 16.0**2, rel=1e-6)
+    # a flat residual landscape: reported as undetermined, and the start sits on the box edge
+    assert res.rank == 0 and "do not determine" in res.message
+    assert res.at_bounds and res.at_bounds[0].startswith("eta_a")
 
 
 def test_h3s_fit_predicts_alpha_along_the_path(fast_a):

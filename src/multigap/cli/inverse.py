@@ -433,6 +433,7 @@ def fit(
         "observations": list(res.observations),
         "residuals": res.residuals.tolist(),
         "model_values": res.model_values.tolist(),
+        "at_bounds": list(res.at_bounds),
         "converged": res.converged,
         "message": res.message,
         "failed_points": res.failed_points,

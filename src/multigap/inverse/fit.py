@@ -351,6 +351,7 @@ class FitResult:
     cov_internal: NDArray[np.float64] = field(repr=False)
     options: dict[str, Any] = field(default_factory=dict, repr=False)
     posterior: Posterior | None = None
+    at_bounds: tuple[str, ...] = ()
 
     @property
     def reduced_chi2(self) -> float:
@@ -402,6 +403,11 @@ class FitResult:
         lines.append("  residuals (model - data)/sigma:")
         for lab, r, mv in zip(self.observations, self.residuals, self.model_values, strict=True):
             lines.append(f"    {lab:16s} model {mv:10.4g}   residual {r:+.3g}")
+        if self.at_bounds:
+            lines.append(
+                "  AT A BOUND (the box, not the data, stops it; its uncertainty is not meaningful): "
+                + ", ".join(self.at_bounds)
+            )
         if self.failed_points:
             lines.append("  FAILED points: " + "; ".join(self.failed_points))
         lines.append(f"  {len(self.starts)} starts, {self.n_evaluations} evaluations, {self.elapsed:.1f} s")
@@ -766,6 +772,12 @@ def fit_path(
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = cov / np.outer(err, err) if np.all(np.isfinite(err)) else np.full_like(cov, np.nan)
     laws = layout.laws(theta)
+    edge = 1e-6 * (hi - lo)
+    at_bounds = tuple(
+        f"{n} = {t:.4g} (box {a:g}..{b:g})"
+        for n, t, a, b in zip(layout.internal, theta, lo, hi, strict=True)
+        if t - a <= edge[list(layout.internal).index(n)] or b - t <= edge[list(layout.internal).index(n)]
+    )
     names = layout.reported
     values = np.array([laws[n] for n in names])
     result = FitResult(
@@ -795,6 +807,7 @@ def fit_path(
         theta=np.asarray(theta, dtype=float),
         cov_internal=cov_i,
         options=options,
+        at_bounds=at_bounds,
     )
     if strict and not converged:
         raise ConvergenceError(f"fit of {data.source}: {message}")
