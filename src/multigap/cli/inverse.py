@@ -164,7 +164,8 @@ def path(
     coefficient along a path: --from/--to, or --pressure with --eta-law and --g-law, or --table.
 
     The cutoff follows g through the Migdal softening. Failed points are kept with status
-    failed and their message.
+    failed and their message. Paths run in this process unless --executor, --workers or
+    --scheduler say otherwise.
     """
     from ..inverse.paths import (
         PathError,
@@ -211,7 +212,7 @@ def path(
         theory=th,
         bound=bd,
         quantities=quants,
-        executor=executor or "serial",
+        executor=executor or ("dask" if scheduler else "processes" if workers else "serial"),
         workers=workers,
         scheduler=scheduler,
     )
