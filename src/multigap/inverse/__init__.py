@@ -16,6 +16,7 @@ pairing theory and bound.  This is the application layer: the physics core never
 from __future__ import annotations
 
 from .data import DataError, MeasuredData, combine, load_data, read_data, shipped_data
+from .design import DesignResult, design, read_bounds
 from .fit import FitError, FitResult, fit_path, parse_free, sample_posterior
 from .paths import (
     PathError,
@@ -30,6 +31,9 @@ from .paths import (
 
 __all__ = [
     "DataError",
+    "DesignResult",
+    "design",
+    "read_bounds",
     "MeasuredData",
     "combine",
     "load_data",
