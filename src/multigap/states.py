@@ -185,22 +185,35 @@ def band_states_many(
         u[kink], w[kink] = 0.0, 0.0
         u[kink, : u_k.shape[1]], w[kink, : w_k.shape[1]] = u_k, w_k
     q_all = flat[:, :1] + flat[:, 1:2] * u
-    both = getattr(bands, "energies_and_factors", None)
-    out = []
+    nodes: list[list[tuple[NDArray[np.float64], NDArray[np.float64]]]] = []  # per point, per band
     start = 0
     for point in segs:
-        states = []
-        for n, band_segs in enumerate(point):
+        nodes.append([])
+        for band_segs in point:
             stop = start + len(band_segs)
             q, wq = q_all[start:stop].ravel(), w[start:stop].ravel()
             keep = wq > 0
             order = np.argsort(q[keep], kind="stable")
-            q, wq = q[keep][order], wq[keep][order]
-            if both is not None:  # one shared evaluation where the band structure offers it
-                energy, factors = both(q, n)
-            else:
-                energy, factors = bands.energies(q, band=n), bands.overlap_factors(q, band=n)
-            states.append(BandStates(q=q, weight=wq / np.pi, energy=energy, factors=factors))
+            nodes[-1].append((q[keep][order], wq[keep][order]))
             start = stop
-        out.append(states)
+    many = getattr(bands, "energies_and_factors_many", None)
+    both = getattr(bands, "energies_and_factors", None)
+    values: list[list[tuple[NDArray[np.float64], NDArray[np.float64]]]] = [[] for _ in segs]
+    for n in range(nb):
+        qs = [point[n][0] for point in nodes]
+        if many is not None:  # one cosine basis for all points, products point by point
+            per_point = many(qs, n)
+        elif both is not None:
+            per_point = [both(q, n) for q in qs]
+        else:
+            per_point = [(bands.energies(q, band=n), bands.overlap_factors(q, band=n)) for q in qs]
+        for i, ef in enumerate(per_point):
+            values[i].append(ef)
+    out = [
+        [
+            BandStates(q=q, weight=wq / np.pi, energy=energy, factors=factors)
+            for (q, wq), (energy, factors) in zip(point_nodes, point_values, strict=True)
+        ]
+        for point_nodes, point_values in zip(nodes, values, strict=True)
+    ]
     return out

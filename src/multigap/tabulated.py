@@ -12,6 +12,8 @@ any q is then a small matrix product.  Crossings (E_n(q) = E) are delegated to t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import fft
@@ -145,6 +147,23 @@ class TabulatedBands:
         """:meth:`energies` and :meth:`overlap_factors` of one band from one Chebyshev basis."""
         b = self._basis(q)
         return b @ self._e_coef[:, band], b @ self._y_coef[:, band, :]
+
+    def energies_and_factors_many(
+        self, qs: Sequence[NDArray[np.float64]], band: int
+    ) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
+        """:meth:`energies_and_factors` of one band at many node sets (one cosine evaluation).
+
+        Each entry equals ``energies_and_factors(q, band)`` for its q bit for bit: the basis is
+        elementwise, and each set's products have its own shapes.
+        """
+        basis = self._basis(np.concatenate(qs)) if qs else np.zeros((0, self.n_cheb))
+        out = []
+        start = 0
+        for q in qs:
+            b = basis[start : start + q.size].copy()  # its own array, as in the one-set call
+            out.append((b @ self._e_coef[:, band], b @ self._y_coef[:, band, :]))
+            start += q.size
+        return out
 
     def energy_derivatives(self, q: ArrayLike, band: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """∂E/∂q (meV nm) and ∂²E/∂q² (meV nm²) of one 0-based band, from the Chebyshev series.

@@ -412,6 +412,32 @@ class _Batch:
         )
 
 
+class _LazySpectrum(LinearizedSpectrum):
+    """A point's :class:`LinearizedSpectrum` in a batch, unpacked on first use.
+
+    A sweep of Tc only needs λ; the per-band states, kernels and normalised gap coefficients
+    (for gaps, α, bounds) are split out of the batch's flat arrays when first read.
+    """
+
+    def __init__(self, batch: _Batch, index: int) -> None:
+        object.__setattr__(self, "eigenvalue", float(batch.eigenvalue[index]))
+        object.__setattr__(self, "_source", (batch, index))
+        object.__setattr__(self, "_full", None)
+
+    def _unpacked(self) -> LinearizedSpectrum:
+        full = object.__getattribute__(self, "_full")
+        if full is None:
+            batch, index = object.__getattribute__(self, "_source")
+            full = batch.spectrum(index)
+            object.__setattr__(self, "_full", full)
+        return full
+
+    states = property(lambda self: self._unpacked().states)  # type: ignore[assignment]
+    kernel = property(lambda self: self._unpacked().kernel)  # type: ignore[assignment]
+    coefficients = property(lambda self: self._unpacked().coefficients)  # type: ignore[assignment]
+    kernel_dlnt = property(lambda self: self._unpacked().kernel_dlnt)  # type: ignore[assignment]
+
+
 def _evaluate_batch(
     problems: Sequence[PairingProblem],
     mus: Sequence[float],
@@ -570,7 +596,7 @@ def solve_tc_many(
                         float(batch.eigenvalue[j]) - 1.0,
                         float(batch.slope[j]),
                         todo[i][0],
-                        functools.partial(batch.spectrum, j),
+                        functools.partial(_LazySpectrum, batch, j),
                     )
                 except _SEARCH_FAILURES as exc:
                     out[i] = exc

@@ -171,7 +171,7 @@ MAX_MAP_POINTS = 10_000_000
     "--chunk-size",
     type=click.IntRange(min=1, max=1_000_000),
     default=None,
-    help="Grid points per chunk (default 40); part of the map's identity for resuming.",
+    help="Grid points per chunk (default 256); part of the map's identity for resuming.",
 )
 @click.option("--overwrite", is_flag=True, help="Replace an OUT (or OUT.parts) holding a different map.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="tqdm bar on stderr.")
