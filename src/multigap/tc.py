@@ -482,15 +482,24 @@ def _evaluate_batch(
         c_flat[j] = x.T @ (wk[group[j] : group[j + 1], None] * x)
     c = c_flat.reshape(len(problems), n_b, r, r)
     jitter = 1e-13 * np.maximum(np.trace(c, axis1=2, axis2=3) / r, 1e-300)
-    try:
-        chol = np.linalg.cholesky(c + jitter[..., None, None] * np.eye(r))
-    except np.linalg.LinAlgError:  # pragma: no cover - C_n + jitter is positive definite
-        raise ConvergenceError("Cholesky factorisation of a band's kernel matrix failed") from None
+    c = c + jitter[..., None, None] * np.eye(r)
     g = np.stack([p.g for p in problems])
+    # a point with non-finite numbers (or a failed factorisation) gets λ = NaN, not the batch
+    bad = ~(np.all(np.isfinite(c), axis=(1, 2, 3)) & np.all(np.isfinite(g), axis=(1, 2)))
+    c[bad], g[bad] = np.eye(r), np.eye(n_b)
+    try:
+        chol = np.linalg.cholesky(c)
+    except np.linalg.LinAlgError:  # pragma: no cover - C_n + jitter is positive definite
+        chol = np.empty_like(c)
+        for i in range(len(problems)):
+            try:
+                chol[i] = np.linalg.cholesky(c[i])
+            except np.linalg.LinAlgError:
+                bad[i], chol[i] = True, np.eye(r)
     h = g[:, :, None, :, None] * np.einsum("piab,pjac->pibjc", chol, chol)  # H_ij = g_ij L_iᵀ L_j
     size = n_b * r
     vals, vecs = np.linalg.eigh(h.reshape(len(problems), size, size))
-    lam = vals[:, -1]
+    lam = np.where(bad, np.nan, vals[:, -1])
     v = vecs[:, :, -1].reshape(len(problems), n_b, r)
     lv = np.einsum("piab,pib->pia", chol, v)
     safe = np.where(lam != 0, lam, 1.0)
@@ -592,6 +601,11 @@ def solve_tc_many(
             )
             for j, i in enumerate(members):
                 try:
+                    if not (math.isfinite(batch.eigenvalue[j]) and math.isfinite(batch.slope[j])):
+                        raise ConvergenceError(
+                            "non-finite eigenvalue of the linearised gap equation at "
+                            f"k_BT = {todo[i][1]:.6g} meV (non-finite couplings or bands?)"
+                        )
                     done = searches[i].advance(
                         float(batch.eigenvalue[j]) - 1.0,
                         float(batch.slope[j]),
