@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import xarray as xr
 from click.testing import CliRunner
 
 from multigap.cli import main
@@ -26,6 +27,8 @@ from multigap.errors import InputError, ModelError
 from multigap.explore import Explorer, MapCache, Parameters, error_line
 from multigap.explore.state import MAP_ETA, MAP_G, parameters_from_query
 from multigap.explore.worker import Worker
+from multigap.model import loads_model
+from multigap.presets import preset
 from tolerances import EXPLORE_TC_RTOL, TC_SOLVE_RTOL
 
 #: The system's chromium (``make browser``); Playwright's own downloads are never used.
@@ -65,7 +68,7 @@ def test_point_is_the_cli_tc():
     r = Explorer().point(p)
     assert r.tc.status == "converged"
     assert r.tc_value == pytest.approx(cli_tc(p), rel=EXPLORE_TC_RTOL)
-    n = Explorer().gaps(r).numbers()
+    n = Explorer().details(r).numbers()
     gaps = CliRunner().invoke(main, ["gaps", "--model", "B", "--eta", "0.8", "--g", "0.3", "--json"])
     ref = json.loads(gaps.stdout)
     assert n["anisotropy"] == pytest.approx(ref["anisotropy"], rel=EXPLORE_TC_RTOL)
@@ -110,7 +113,6 @@ def test_bad_values_give_the_cli_line(tmp_path):
 
 def test_uploads_are_per_tab():
     from multigap.model import dumps_model
-    from multigap.presets import preset
 
     one, two = Explorer(), Explorer()
     name = one.upload("../my model.toml", dumps_model(preset("B")).encode())
@@ -123,6 +125,7 @@ def test_uploads_are_per_tab():
     assert not any(path.exists() for path in one.uploads.values())
 
 
+@pytest.mark.slow
 def test_map_coarse_then_refined_and_cancel():
     """The coarse map is run_map's; each refined point is Tc at that (η, g); a cancelled
     refinement resumes from the cache."""
@@ -130,7 +133,10 @@ def test_map_coarse_then_refined_and_cancel():
     ex = Explorer(cache)
     p = Parameters(model="A", eta=0.5)
     steps = ex.map_chunks(p)
-    coarse = next(steps)
+    rows = [next(steps).computed.sum() for _ in MAP_G]  # the coarse map: one run_map per g
+    assert rows == [MAP_ETA.size * (j + 1) for j in range(MAP_G.size)]
+    coarse = cache.get(ex.map_key(p))
+    assert coarse is not None
     assert coarse.fraction == pytest.approx(MAP_ETA.size * MAP_G.size / coarse.tc.size)
     i, j = 6, 4  # a computed coarse point: (η, g) = (MAP_ETA[3], MAP_G[2])
     assert coarse.computed[i, j]
@@ -248,6 +254,7 @@ def _get(url: str) -> tuple[int, str]:
         return e.code, e.read().decode()
 
 
+@pytest.mark.slow
 def test_bad_requests_get_4xx_with_a_message(server):
     status, body = _get(f"{server}/api/tc?eta=0.5&g=0.6")
     assert status == 400
@@ -307,6 +314,17 @@ def test_page_in_a_browser(server, tmp_path):
             ref = json.loads(cli("tc", "--model", "A", "--eta", repr(eta), "--json").stdout)["tc_K"]
             assert math.isfinite(page_tc) and page_tc == pytest.approx(ref, rel=EXPLORE_TC_RTOL)
             print(f"browser update latency per η step (s): {[round(t, 3) for t in times]}")
+
+            with page.expect_download() as download:  # the data of the current point, as NetCDF
+                page.get_by_role("button", name="NetCDF").click()
+            assert download.value.suggested_filename == "point.nc"
+            with xr.open_dataset(download.value.path()) as ds:
+                assert float(ds["tc"]) == pytest.approx(page_tc, rel=EXPLORE_TC_RTOL)
+                assert float(ds["eta"]) == eta
+            with page.expect_download() as download:  # the parameters as a model file
+                page.get_by_role("button", name="Model TOML").click()
+            model = loads_model(Path(download.value.path()).read_text(encoding="utf-8"))
+            assert model == preset("A")
 
             page.locator(".upload input[type=file]").set_input_files(str(tmp_path / "bad.toml"))
             error = page.locator(".error-line")

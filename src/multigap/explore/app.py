@@ -279,7 +279,7 @@ class ExplorerPage:
             self._later(partial(self._show_error, error_line(exc)))
             return
         self._later(partial(self._apply_point, r, s, fs, t0))
-        self.worker.post("gaps", partial(self._compute_gaps, r))
+        self.worker.post("gaps", partial(self._compute_details, r))
         cut_key = repr(p.with_(eta=0.0))
         if cut_key != self._cut_key:
             self._cut_key = cut_key
@@ -289,13 +289,16 @@ class ExplorerPage:
             self._map_key = map_key
             self.worker.start_task("map", self._map_steps(p))
 
-    def _compute_gaps(self, r: PointResult) -> None:
+    def _compute_details(self, r: PointResult) -> None:
         if self.explorer_params != r.params:
             return  # superseded
-        full = self.explorer.gaps(r)
+        full = self.explorer.details(r)
         self._later(partial(self._apply_numbers, full))
 
     def _cut_steps(self, p: Parameters) -> Any:
+        self._later(partial(self._clear, "cut", "Tc(η): computing…"))
+        self._later(partial(self._show_progress, "Tc(η) cut", 0.0))
+        yield 0.0
         for fraction, ds in self.explorer.cut_chunks(p):
             self._later(partial(self._show_progress, "Tc(η) cut", fraction))
             if ds is not None:
@@ -303,6 +306,8 @@ class ExplorerPage:
             yield fraction
 
     def _map_steps(self, p: Parameters) -> Any:
+        self._later(partial(self._clear, "dome", "Dome Tc(η, g): computing the coarse map…"))
+        yield 0.0
         for state in self.explorer.map_chunks(p):
             snapshot = MapState(state.eta, state.g, state.tc.copy(), state.computed.copy(), state.key)
             self._later(partial(self._apply_map, snapshot))
@@ -318,10 +323,21 @@ class ExplorerPage:
         self.progress_text.object = f"cancelled: {', '.join(names)}" if names else ""
         if "cut" in names:
             self._cut_key = ""
+            V.set_title(self.views["cut"], "Tc(η): cancelled (change a control to compute it)")
         if "map" in names:
             self._map_key = ""
+            V.set_title(self.views["dome"], "Dome: cancelled (change a control to compute it)")
 
     # ------------------------------------------------------------------ in the event loop
+    def _clear(self, name: str, title: str) -> None:
+        """Empty a view whose data no longer match the controls (a new cut or dome is coming)."""
+        view = self.views[name]
+        V.clear(view, title)
+        if name == "cut":
+            self._cut = None
+        else:
+            self._map = None
+
     def _show_error(self, line: str) -> None:
         self.error.object = html.escape(line)
 
@@ -366,7 +382,11 @@ class ExplorerPage:
         ]
         if r.bounded is not None:
             rows.append(("mean-field Tc", f"{_fmt(n['tc_mf_K'], 6)} K"))
-        rows += [("α (isotope)", _fmt(n["alpha"])), ("ω̃₀", f"{_fmt(n['omega_meV'])} meV")]
+        pending = '<span class="pending">computing…</span>'
+        rows += [
+            ("α (isotope)", _fmt(n["alpha"]) if "alpha" in n else pending),
+            ("ω̃₀", f"{_fmt(n['omega_meV'])} meV"),
+        ]
         if "gaps_meV" in n:
             gaps = ", ".join(_fmt(x) for x in n["gaps_meV"])
             ratios = ", ".join(_fmt(x) for x in n["gap_ratios"])
@@ -376,7 +396,7 @@ class ExplorerPage:
                 rows.append((f"Δ{pair[0]}/Δ{pair[1]}", _fmt(n["anisotropy"])))
             rows.append(("μ − μ₀", f"{_fmt(n['mu_shift_meV'])} meV"))
         elif r.theory.has_gaps:
-            rows.append(("gaps", '<span class="gaps-pending">computing…</span>'))
+            rows.append(("gaps", pending))
         else:
             rows.append(("gaps", f"not available in theory {html.escape(r.theory.name)}"))
         if self.latencies:

@@ -180,7 +180,7 @@ class Parameters:
 
 @dataclass
 class PointResult:
-    """Everything the page shows at one (η, g): Tc first, gaps when :meth:`Explorer.gaps` ran."""
+    """Everything the page shows at one (η, g): Tc first; α and the gaps when :meth:`Explorer.details` ran."""
 
     params: Parameters
     model: Model
@@ -188,7 +188,7 @@ class PointResult:
     bound: TcBound | None
     tc: TcResult
     bounded: BoundResult | None
-    alpha: float
+    alpha: float | None = None
     gaps: GapSummary | None = None
 
     @property
@@ -209,10 +209,11 @@ class PointResult:
             "tc_K": self.tc_value,
             "status": str(self.tc.status),
             "tc_mf_K": float(self.tc.tc),
-            "alpha": float(self.alpha),
             "mu0_meV": float(self.tc.mu0),
             "omega_meV": self.omega,
         }
+        if self.alpha is not None:
+            out["alpha"] = float(self.alpha)
         if self.bounded is not None:
             out["bound_status"] = str(self.bounded.status)
         out.update({k: float(v) for k, v in self.tc.extras.items()})
@@ -238,7 +239,10 @@ class PointResult:
         from ..theories import theory_attrs
 
         ds = tc_point_dataset(self.model, self.params.eta, self.tc)
-        ds["alpha"] = xr.Variable((), float(self.alpha), {"units": "1", "long_name": "isotope coefficient"})
+        if self.alpha is not None:
+            ds["alpha"] = xr.Variable(
+                (), float(self.alpha), {"units": "1", "long_name": "isotope coefficient"}
+            )
         if self.bounded is not None:
             ds["tc_mf"] = ds["tc"].copy()
             ds["tc"] = xr.Variable((), float(self.bounded.tc), {**ds["tc"].attrs, "long_name": "bounded Tc"})
@@ -437,25 +441,26 @@ class Explorer:
 
     # ------------------------------------------------------------------------------ one point
     def point(self, p: Parameters) -> PointResult:
-        """Tc (μ = μ₀), the bound and α at the parameters (the numbers of ``multigap tc``)."""
+        """Tc (μ = μ₀) and the bound at the parameters (the numbers of ``multigap tc``)."""
         from ..problem import pairing_problem
 
         model, th, bd = self.resolve(p)
         problem = pairing_problem(model, p.eta)
         tc = th.solve_tc(problem, mu_mode="fixed")
         bounded = None if bd is None else bd.apply(problem, th, tc)
-        alpha = th.isotope(problem, tc=tc)
-        return PointResult(p, model, th, bd, tc, bounded, float(alpha))
+        return PointResult(p, model, th, bd, tc, bounded)
 
-    def gaps(self, result: PointResult) -> PointResult:
-        """Add the T = 0 gaps (μ from the number equation, as ``multigap gaps``) when the theory has them."""
+    def details(self, result: PointResult) -> PointResult:
+        """Add α (``isotope``, as ``multigap isotope``) and the T = 0 gaps (μ from the number
+        equation, as ``multigap gaps``) when the theory has them."""
         from ..problem import pairing_problem
 
-        if not result.theory.has_gaps:
-            return result
         problem = pairing_problem(result.model, result.params.eta)
+        alpha = float(result.theory.isotope(problem, tc=result.tc))
+        if not result.theory.has_gaps:
+            return replace(result, alpha=alpha)
         summary = result.theory.solve_gaps(problem, temperature=0.0, mu_mode="density", tc=result.tc)
-        return replace(result, gaps=summary)
+        return replace(result, alpha=alpha, gaps=summary)
 
     # ------------------------------------------------------------------------------ structure
     def structure(self, p: Parameters) -> Structure:
@@ -510,8 +515,8 @@ class Explorer:
 
         model, th, bd = self.resolve(p)
         parts: list[xr.Dataset] = []
-        for start in range(0, CUT_ETA.size, 2 * CHUNK_POINTS):
-            eta = CUT_ETA[start : start + 2 * CHUNK_POINTS]
+        for start in range(0, CUT_ETA.size, CHUNK_POINTS):
+            eta = CUT_ETA[start : start + CHUNK_POINTS]
             parts.append(run_cut(model, eta, theory=th, bound=bd, quantities=("tc",)))
             done = min(1.0, (start + eta.size) / CUT_ETA.size)
             joined = None
@@ -542,17 +547,20 @@ class Explorer:
                 return
         model, th, bd = self.resolve(p.with_(g=None))
         state = cached
-        if state is None:
-            coarse = run_map(
-                model, MAP_ETA, MAP_G, theory=th, bound=bd, executor="serial", progress=False
-            ).dataset
-            tc = np.where(np.isfinite(coarse["tc"].values), coarse["tc"].values, np.nan)
-            tc = tc if coarse["tc"].dims == ("eta", "g") else tc.T
-            computed = np.zeros((2 * MAP_ETA.size - 1, 2 * MAP_G.size - 1), dtype=bool)
-            computed[0::2, 0::2] = True
-            state = MapState(_fine(MAP_ETA), _fine(MAP_G), _interpolate(tc), computed, key)
-            self.cache.put(state)
-            yield state
+        if state is None:  # the coarse map, one run_map per g (a step each, so it can be cancelled)
+            coarse = np.full((MAP_ETA.size, MAP_G.size), np.nan)
+            shape = (2 * MAP_ETA.size - 1, 2 * MAP_G.size - 1)
+            state = MapState(_fine(MAP_ETA), _fine(MAP_G), np.full(shape, np.nan), np.zeros(shape, bool), key)
+            for j, g in enumerate(MAP_G):
+                row = run_map(
+                    model, MAP_ETA, [g], theory=th, bound=bd, executor="serial", progress=False
+                ).dataset
+                coarse[:, j] = row["tc"].transpose("eta", "g").values[:, 0]
+                state.tc = _interpolate(coarse)
+                state.computed[0::2, 2 * j] = True
+                if j == MAP_G.size - 1:  # complete: other tabs start from it
+                    self.cache.put(state)
+                yield state
         todo = np.argwhere(~state.computed)
         for start in range(0, len(todo), CHUNK_POINTS):
             idx = todo[start : start + CHUNK_POINTS]

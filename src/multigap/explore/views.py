@@ -28,10 +28,12 @@ __all__ = [
     "BAND_COLORS",
     "View",
     "bands_view",
+    "clear",
     "cut_view",
     "dome_view",
     "dos_view",
     "fermi_view",
+    "set_title",
     "update_bands",
     "update_cut",
     "update_dome",
@@ -83,6 +85,18 @@ def _figure(title: str, x: str, y: str, fixed: str = "", **kw: Any) -> Figure:
 
 def _title(view: View, text: str) -> None:
     cast(Title, view.fig.title).text = text
+
+
+def set_title(view: View, text: str) -> None:
+    """Change a view's title."""
+    _title(view, text)
+
+
+def clear(view: View, title: str) -> None:
+    """Empty every data source of a view and say why in its title."""
+    for src in view.sources.values():
+        src.data = {k: [] for k in src.data}
+    _title(view, title)
 
 
 def _range(axis: Any, start: float, end: float) -> None:
