@@ -374,3 +374,48 @@ def test_map_stores_the_eliashberg_diagnostics_and_the_theory() -> None:
     assert np.all(ds["Z_active"].values > 1.0)
     one = EliashbergTheory(mu_star=0.05).solve_tc(pairing_problem(preset("A"), 1.0, g=0.4))
     assert float(ds["tc"].sel(eta=1.0, g=0.4)) == pytest.approx(one.tc, rel=TC_SOLVE_RTOL)
+
+
+def test_leading_eigenvalue_is_one_at_tc(model_a: PairingProblem, model_a_tc: float) -> None:
+    theory = EliashbergTheory()
+    at_tc = theory.leading_eigenvalue(model_a, model_a_tc)
+    assert at_tc == pytest.approx(1.0, abs=1e-8)
+    assert (
+        theory.leading_eigenvalue(model_a, 0.9 * model_a_tc)
+        > 1.0
+        > theory.leading_eigenvalue(model_a, 1.1 * model_a_tc)
+    )
+
+
+def test_comparison_figure_marks_both_maxima_and_checks_its_inputs() -> None:
+    import xarray as xr
+
+    from multigap.figures import eliashberg_figure
+
+    eta, g = np.array([0.5, 1.0, 1.5]), np.array([0.3, 0.4])
+
+    def fake(theory: str, tc: np.ndarray) -> xr.Dataset:
+        dims = ("eta", "g")
+        variables = {
+            "tc": (dims, tc),
+            "status": (dims, np.zeros(tc.shape, "int8")),
+            "mu0": (dims, np.add.outer(100.0 * eta, 0 * g)),
+        }
+        if theory == "eliashberg":
+            variables["Z_active"] = (dims, 1.3 + 0.1 * tc / tc.max())
+        return xr.Dataset(variables, coords={"eta": eta, "g": g}, attrs={"theory": theory})
+
+    bcs = fake("bcs", np.array([[100.0, 150.0], [200.0, 250.0], [120.0, 140.0]]))
+    eli = fake("eliashberg", np.array([[90.0, 130.0], [110.0, 140.0], [60.0, 70.0]]))
+    fig = eliashberg_figure(bcs, eli)
+    ax_e, ax_d, ax_z = fig.axes[:3]
+    stars = [line for line in ax_e.get_lines() if line.get_marker() == "*"]
+    assert len(stars) == 2  # Eliashberg maximum (1.0, 0.4) and BCS maximum (1.0, 0.4)
+    assert [float(stars[0].get_xdata()[0]), float(stars[0].get_ydata()[0])] == [1.0, 0.4]
+    diff = ax_d.collections[0].get_array()
+    assert float(np.min(diff)) == -110.0  # 140 − 250
+    assert len(ax_z.get_lines()) == 2  # two couplings with data
+    with pytest.raises(InputError, match="Z_active"):
+        eliashberg_figure(bcs, bcs)
+    with pytest.raises(InputError, match="grid"):
+        eliashberg_figure(bcs, eli.isel(eta=[0, 1]))
