@@ -411,8 +411,9 @@ def test_comparison_figure_marks_both_maxima_and_checks_its_inputs() -> None:
     ax_e, ax_d, ax_z = fig.axes[:3]
     stars = [line for line in ax_e.get_lines() if line.get_marker() == "*"]
     assert len(stars) == 2  # Eliashberg maximum (1.0, 0.4) and BCS maximum (1.0, 0.4)
-    assert [float(stars[0].get_xdata()[0]), float(stars[0].get_ydata()[0])] == [1.0, 0.4]
-    diff = ax_d.collections[0].get_array()
+    xy = np.asarray(stars[0].get_xydata())
+    assert xy.tolist() == [[1.0, 0.4]]
+    diff = np.asarray(ax_d.collections[0].get_array())
     assert float(np.min(diff)) == -110.0  # 140 − 250
     assert len(ax_z.get_lines()) == 2  # two couplings with data
     with pytest.raises(InputError, match="Z_active"):
