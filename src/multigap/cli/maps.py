@@ -113,6 +113,7 @@ def _map_command(
     workers: int | None,
     scheduler: str | None,
     overwrite: bool,
+    adaptive_levels: int | None = None,
 ) -> str:
     """The command line that computes (or resumes) this map, in canonical form."""
     args = ["multigap", "map", "--model", model_spec, f"--eta={range_text(eta)}", f"--g={range_text(g)}"]
@@ -125,6 +126,8 @@ def _map_command(
     ):
         if value is not None:
             args += [flag, str(value)]
+    if adaptive_levels is not None:
+        args += ["--adaptive", "--levels", str(adaptive_levels)]
     if overwrite:
         args.append("--overwrite")
     return shlex.join(args)
@@ -173,6 +176,19 @@ MAX_MAP_POINTS = 10_000_000
     default=None,
     help="Grid points per chunk (default 256); part of the map's identity for resuming.",
 )
+@click.option(
+    "--adaptive",
+    is_flag=True,
+    help="Compute a coarse grid first and refine it where Tc varies fastest (status edges, the "
+    "dome's top, curvature); points not computed are stored interpolated, with status interpolated.",
+)
+@click.option(
+    "--levels",
+    type=click.IntRange(min=1, max=12),
+    default=4,
+    show_default=True,
+    help="Refinement levels of --adaptive: the first computes every 2^(LEVELS-1)-th point.",
+)
 @click.option("--overwrite", is_flag=True, help="Replace an OUT (or OUT.parts) holding a different map.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="tqdm bar on stderr.")
 def map_(
@@ -189,6 +205,8 @@ def map_(
     bound: str,
     bound_option: dict[str, Any],
     chunk_size: int | None,
+    adaptive: bool,
+    levels: int,
     overwrite: bool,
     progress: bool,
 ) -> None:
@@ -229,6 +247,7 @@ def map_(
         workers=workers,
         scheduler=scheduler,
         overwrite=overwrite,
+        adaptive_levels=levels if adaptive else None,
     )
     try:
         with scheduler_client(executor, scheduler, workers) as client:
@@ -249,6 +268,8 @@ def map_(
                 progress=progress,
                 overwrite=overwrite,
                 command=command,
+                adaptive=adaptive,
+                levels=levels,
             )
     except KeyboardInterrupt as exc:
         interrupted_run([out.with_name(out.name + ".parts")], command, exc)
@@ -260,6 +281,7 @@ def map_(
         f"map of model {model.name}{theory_text}: {n_points} points ({ds.sizes['eta']} eta x "
         f"{ds.sizes['g']} g): {counts['converged']} converged, {counts['below_floor']} below the floor "
         f"({model.numerics.tc_floor:g} K), {counts['failed']} failed"
+        + (f", {counts['interpolated']} interpolated (not computed)" if counts.get("interpolated") else "")
     )
     if counts["converged"]:
         tc = ds["tc"].where(ds["status"] == Status.CONVERGED.code)

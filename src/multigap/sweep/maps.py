@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from ..io import model_from_dataset, read_dataset
 from ..model import Model
 from ..problem import cached_bands, pairing_problem
 from ..theories import get_theory
+from .adaptive import DEFAULT_TOL, execute_adaptive
 from .assemble import MANIFEST_ATTR, SweepRun, common_attrs, scale_vars, sweep_variables, var
 from .engine import (
     DEFAULT_RTOL,
@@ -144,6 +146,9 @@ def run_map(
     progress: bool = True,
     overwrite: bool = False,
     command: str | None = None,
+    adaptive: bool = False,
+    levels: int = 3,
+    adaptive_tol: float = DEFAULT_TOL,
 ) -> SweepRun:
     """Compute a Tc(η, g) map and report how (:func:`compute_map` returns only the Dataset).
 
@@ -193,6 +198,18 @@ def run_map(
         Replace an ``out`` (or ``<out>.parts``) made by a different computation.
     command : str, optional
         The command line to record in ``attrs["command"]``.
+    adaptive : bool
+        Compute the grid adaptively (:mod:`multigap.sweep.adaptive`): every
+        2^(levels−1)-th point first, then refine cells level by level where the corners'
+        statuses differ, at the dome's top, and where linear interpolation would be off by
+        more than ``adaptive_tol``.  The map is stored on the full grid; points not computed
+        carry status ``interpolated`` and the interpolated ``tc`` (never drawn or counted as
+        computed).  Resumable and identical across executors like any map; not with an
+        ``omega0`` axis.
+    levels : int
+        Refinement levels of an adaptive map (1: the plain grid).
+    adaptive_tol : float
+        Largest estimated interpolation error (K) of a cell left unrefined.
 
     Returns
     -------
@@ -239,6 +256,23 @@ def run_map(
 
     def build(result: EngineResult) -> xr.Dataset:
         return _map_dataset(settings, result, manifest, shape, final_command, size, bool(warm_start))
+
+    if adaptive:
+        if w_arr is not None:
+            raise InputError("adaptive = True: not with an omega0 axis (give one omega0, or none)")
+        if isinstance(levels, bool) or not isinstance(levels, int | np.integer) or not 1 <= levels <= 12:
+            raise InputError(f"levels = {levels!r}: must be an integer from 1 to 12")
+        if isinstance(adaptive_tol, bool) or not (
+            isinstance(adaptive_tol, float | int) and math.isfinite(adaptive_tol) and adaptive_tol > 0
+        ):
+            raise InputError(f"adaptive_tol = {adaptive_tol!r}: must be a positive number (K)")
+        manifest["adaptive"] = {"levels": int(levels), "tol": float(adaptive_tol)}
+        return execute_adaptive(
+            settings, eta_arr, g_arr, levels=int(levels), tol=float(adaptive_tol), manifest=manifest,
+            build=build, out=out, overwrite=overwrite, chunk_size=size, warm_start=bool(warm_start),
+            executor=name, workers=workers, scheduler=scheduler, progress=progress,
+            desc=f"adaptive Tc map {model.name} ({eta_arr.size * g_arr.size} points)",
+        )  # fmt: skip
 
     return execute(
         settings, eta_arr[ie], g_arr[ig], None if w_arr is None else w_arr[iw], row,
