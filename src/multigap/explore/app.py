@@ -86,6 +86,7 @@ class ExplorerPage:
         self._cut: xr.Dataset | None = None
         self._map: MapState | None = None
         self._loading = False
+        self._running: dict[str, float] = {}  # long computations in progress: label -> fraction
 
         p = initial
         # ------------------------------------------------------------------------ controls
@@ -307,6 +308,7 @@ class ExplorerPage:
 
     def _map_steps(self, p: Parameters) -> Any:
         self._later(partial(self._clear, "dome", "Dome Tc(η, g): computing the coarse map…"))
+        self._later(partial(self._show_progress, "dome", 0.0))
         yield 0.0
         for state in self.explorer.map_chunks(p):
             snapshot = MapState(state.eta, state.g, state.tc.copy(), state.computed.copy(), state.key)
@@ -318,6 +320,7 @@ class ExplorerPage:
 
     def _cancel(self, event: Any) -> None:
         names = self.worker.cancel()
+        self._running.clear()
         self.progress.visible = False
         self.cancel.disabled = True
         self.progress_text.object = f"cancelled: {', '.join(names)}" if names else ""
@@ -342,12 +345,21 @@ class ExplorerPage:
         self.error.object = html.escape(line)
 
     def _show_progress(self, label: str, fraction: float) -> None:
-        done = fraction >= 1.0 and not self.worker.busy()
+        """Progress of the long computations still running (the bar shows the first)."""
+        if fraction >= 1.0:
+            self._running.pop(label, None)
+        else:
+            self._running[label] = fraction
+        done = not self._running
         self.progress.visible = not done
         self.progress.active = not done
-        self.progress.value = int(100 * fraction)
         self.cancel.disabled = done
-        self.progress_text.object = "" if done else f"{label}: {100 * fraction:.0f}%"
+        if done:
+            self.progress_text.object = ""
+            return
+        value = next(iter(self._running.values()))
+        self.progress.value = int(100 * value)
+        self.progress_text.object = "; ".join(f"{k}: {100 * v:.0f}%" for k, v in self._running.items())
 
     def _apply_point(self, r: PointResult, s: Any, fs: Any, t0: float) -> None:
         if r.params != self.explorer_params:
@@ -415,7 +427,7 @@ class ExplorerPage:
             return
         self._map = state
         V.update_dome(self.views["dome"], state)
-        self._show_progress("dome refinement", state.fraction)
+        self._show_progress("dome", state.fraction)
 
     # ---------------------------------------------------------------------------- downloads
     def _what_changed(self, event: Any) -> None:
