@@ -27,7 +27,7 @@ from multigap.eliashberg import (
     lambda_from_g,
     morel_anderson,
 )
-from multigap.errors import InputError
+from multigap.errors import ConvergenceError, InputError
 from multigap.problem import PairingProblem, pairing_problem
 from multigap.status import Status
 from multigap.theories import get_theory, theory_attrs
@@ -36,6 +36,7 @@ from tolerances import (
     ELIASHBERG_BUBBLE_RTOL,
     ELIASHBERG_CUTOFF_RTOL,
     ELIASHBERG_GRID_RTOL,
+    ELIASHBERG_PADE_RTOL,
     ELIASHBERG_SCALING_RTOL,
     ELIASHBERG_Z_TAIL_RTOL,
     ROUNDING_RTOL,
@@ -420,3 +421,74 @@ def test_comparison_figure_marks_both_maxima_and_checks_its_inputs() -> None:
         eliashberg_figure(bcs, bcs)
     with pytest.raises(InputError, match="grid"):
         eliashberg_figure(bcs, eli.isel(eta=[0, 1]))
+
+
+# ------------------------------------------------------------------------------ gaps below Tc
+
+
+def test_pade_reproduces_a_rational_function_off_the_axis() -> None:
+    from multigap.eliashberg_pade import pade_coefficients, pade_eval
+
+    z = 1j * np.pi * (2 * np.arange(12) + 1.0)
+    f = (z + 3.0) / ((z - 1.0 + 0.5j) * (z + 2.0))
+    a = pade_coefficients(z, f)
+    w = np.array([0.3, 1.7 + 0.01j, 5.0])
+    exact = (w + 3.0) / ((w - 1.0 + 0.5j) * (w + 2.0))
+    np.testing.assert_allclose(pade_eval(z, a, w), exact, rtol=ELIASHBERG_PADE_RTOL)
+
+
+def test_weak_coupling_gap_ratio_is_bcs_and_edge_equals_matsubara_gap() -> None:
+    """2Δ/k_BTc → 2π/e^γ = 3.528 and Δ_edge = Δ(iπT) as λ → 0 (Mirabi, Boyack, Marsiglio 2020);
+    the strong-coupling correction 12.5 (Tc/Ω)² ln(Ω/2Tc) (Mitrović, Zarate, Carbotte 1984) is
+    +0.5 % at λ = 0.3."""
+    from multigap.constants import BCS_GAP_RATIO
+    from multigap.eliashberg import constant_dos_gap
+
+    r = constant_dos_gap(0.3, OMEGA)
+    assert r.ratio[0] == pytest.approx(BCS_GAP_RATIO, rel=0.01)  # measured 3.539 (+0.3 %)
+    assert r.gap_edge[0] == pytest.approx(r.gap_matsubara[0], rel=1e-3)  # measured 2e-4
+
+
+def test_strong_coupling_gap_ratio_follows_mitrovic_zarate_carbotte() -> None:
+    from multigap.eliashberg import constant_dos_gap
+
+    ratios = []
+    for lam in (0.5, 1.0, 2.0):
+        r = constant_dos_gap(lam, OMEGA)
+        t = KB * r.tc / OMEGA
+        mzc = 3.53 * (1 + 12.5 * t * t * math.log(1 / (2 * t)))
+        assert r.ratio[0] == pytest.approx(mzc, rel=0.05)  # measured −1.5 %, −3.5 %, +1.0 %
+        ratios.append(float(r.ratio[0]))
+    assert ratios[0] < ratios[1] < ratios[2]  # 3.65, 4.23, 5.28
+
+
+def test_deep_band_gap_equals_constant_dos_gap() -> None:
+    from multigap.eliashberg import constant_dos_gap
+
+    ref = constant_dos_gap(1.0, OMEGA)
+    s = EliashbergTheory(coupling="lambda").solve_gaps(_deep_band_problem(1.0, 2000.0), mu_mode="fixed")
+    assert s.result.status == "converged"
+    assert s.gaps.mean[0] == pytest.approx(ref.gap_edge[0], rel=V0_VS_CONSTANT_DOS_RTOL)  # measured 7e-4
+    assert s.result.temperature == pytest.approx(0.1 * s.tc, rel=ROUNDING_RTOL)
+
+
+@pytest.mark.slow
+def test_model_a_gaps_strong_coupling_ratio_and_normal_above_tc(model_a: PairingProblem) -> None:
+    theory = EliashbergTheory()
+    s = theory.solve_gaps(model_a, mu_mode="fixed")
+    bcs = get_theory("bcs").solve_gaps(model_a, mu_mode="fixed")
+    assert s.result.status == "converged" and s.mu_shift == 0.0
+    assert s.ratios[2] > bcs.ratios[2] > 3.5  # measured 4.14 vs 3.74 (strong coupling)
+    assert s.anisotropy() > 10  # Δ₃/Δ₂ measured 20.4 (BCS 22.5)
+    assert np.all(s.gaps.minimum <= s.gaps.mean) and np.all(s.gaps.mean <= s.gaps.maximum)
+    hot = theory.solve_gaps(model_a, temperature=1.01 * s.tc, mu_mode="fixed")
+    assert hot.result.status == "normal" and np.all(hot.gaps.mean == 0)
+
+
+def test_gaps_below_the_resolved_floor_fail_with_a_message() -> None:
+    problem = _deep_band_problem(0.35, 2000.0)  # Tc ≈ 3.7 K: 0.1 Tc is below 0.54 K
+    theory = EliashbergTheory(coupling="lambda")
+    tc = theory.solve_tc(problem)
+    assert tc.status == Status.CONVERGED and tc.tc < 10 * theory.lowest_tc(problem)
+    with pytest.raises(ConvergenceError, match="max_matsubara"):
+        theory.solve_gaps(problem, mu_mode="fixed", tc=tc)

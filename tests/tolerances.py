@@ -206,3 +206,6 @@ CALIBRATION_RTOL = 1e-12
 #: Measured: 1.6e-15 (model A, η = 0.5: page 43.713738568520206 K, CLI 43.713738568520235 K);
 #: bound: a converged Newton iterate moved by rounding of the tables, far below the solver's rtol.
 EXPLORE_TC_RTOL = 1e-12
+#: Relative.  Padé continued fraction through 12 Matsubara points of a rational function of
+#: degree (1, 2), evaluated off the axis: exact up to rounding in the recursion (measured 1.4e-14).
+ELIASHBERG_PADE_RTOL = 1e-9

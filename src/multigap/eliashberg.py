@@ -69,7 +69,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -79,6 +79,7 @@ from scipy.sparse.linalg import LinearOperator, eigsh
 
 from .bands import BandStructure
 from .constants import HBAR2_2ME, KB
+from .eliashberg_pade import PADE_POINTS, gap_edge
 from .errors import ConvergenceError, InputError
 from .kernels import prefactor
 from .problem import MU_MODES, PairingProblem
@@ -87,12 +88,19 @@ from .status import Status
 from .tc import TcResult
 from .theories import PairingTheory
 
+if TYPE_CHECKING:
+    from .observables import GapSummary
+
 __all__ = [
     "EliashbergTheory",
     "ConstantDosResult",
     "constant_dos_tc",
     "lambda_from_g",
     "allen_dynes_tc",
+    "constant_dos_gap",
+    "ConstantDosGap",
+    "solve_gaps_eliashberg",
+    "GAP_TC_FRACTION",
     "wire_states",
     "morel_anderson",
     "STRONG_COUPLING_CONSTANT",
@@ -237,6 +245,7 @@ class _States:
     energy: list[NDArray[np.float64]]  # a = E_n(q) − μ, meV
     factors: list[NDArray[np.float64]]  # (n_q, r) overlap factors X_n(q)
     pref: float | None
+    q: list[NDArray[np.float64]] | None = None  # nodes in [0, π/d] (wire states), 1/nm
 
     @property
     def n_bands(self) -> int:
@@ -641,9 +650,10 @@ def wire_states(bands: BandStructure, mu: float, omega: float, kt: float, n_node
         Gauss–Legendre nodes per panel.
     """
     both = getattr(bands, "energies_and_factors", None)
-    weight, energy, factors = [], [], []
+    weight, energy, factors, nodes = [], [], [], []
     for n in range(bands.n_bands):
         q, w = _q_nodes(bands, n, mu, omega, kt, n_nodes)
+        nodes.append(q)
         if both is not None:
             e, x = both(q, n)
         else:
@@ -651,18 +661,26 @@ def wire_states(bands: BandStructure, mu: float, omega: float, kt: float, n_node
         weight.append(w / math.pi)
         energy.append(np.asarray(e, dtype=float) - mu)
         factors.append(np.asarray(x, dtype=float))
-    return _States(weight=weight, energy=energy, factors=factors, pref=prefactor(bands.mass_x))
+    return _States(weight=weight, energy=energy, factors=factors, pref=prefactor(bands.mass_x), q=nodes)
 
 
 def _interacting_density(
-    st: _States, ns: _NormalState, lam: NDArray, omega: float, mass_x: float, n_nodes: int, with_chi: bool
+    st: _States,
+    ns: _NormalState,
+    lam: NDArray,
+    omega: float,
+    mass_x: float,
+    n_nodes: int,
+    with_chi: bool,
+    phi: NDArray | None = None,
 ) -> float:
     """Electron density (1/nm², both spins) of the interacting normal state (Z, χ) at ``ns.kt``.
 
     n = Σ_nq w [N⁰(a) + δN], N⁰ the Fermi-function occupation (:func:`multigap.kernels.occupation`
     with Δ = 0) and, per spin, δn_k = −k_BT Σ_m [ε̃/((ωZ)² + ε̃²) − ξ/(ω² + ξ²)] (ε̃ = ξ + χ),
     whose k_x integral is −πk_BT Σ_{m≥0} [Re z^{−1/2} − Re z₀^{−1/2}] (z = a + χ − iωZ,
-    z₀ = a − iω).  The sum decays only like ω^{−3/2} (χ of the deep bands stays finite up to
+    z₀ = a − iω; with gaps ``phi`` (φ = X·phi below the cutoff) ωZ becomes √((ωZ)² + φ²) in z).
+    The sum decays only like ω^{−3/2} (χ of the deep bands stays finite up to
     their depth), so it runs over the N frequencies of ``ns``, 3N more where ω(Z − 1) and χ are
     continued by their equations with bare bubbles, and beyond ω_end = 8πk_BT N as an integral
     (Gauss–Legendre in u, ω = ω_end/u²) with ω(Z − 1) and χ from the same equations, the part of
@@ -686,7 +704,14 @@ def _interacting_density(
     bc_i = np.empty((n_b, w_int.size, r))
     for n in range(n_b):
         chi = ns.chi_on(st, n) if with_chi else None
-        a_z, a_chi, _ = _bubbles(st, n, freqs[None, :] * ns.z_on(st, n), chi, pair=False)
+        w_in = freqs[None, :] * ns.z_on(st, n)
+        if phi is None:
+            a_z, a_chi, _ = _bubbles(st, n, w_in, chi, pair=False)
+        else:
+            ph = st.factors[n] @ phi[n].T
+            _, a_chi, p = _bubbles(st, n, np.sqrt(w_in * w_in + ph * ph), chi, pair=True)
+            assert p is not None
+            a_z = p * w_in
         bz[n, :n_f], bc[n, :n_f] = _project(st, n, a_z), _project(st, n, a_chi)
         a_z, a_chi, _ = _bubbles(st, n, np.broadcast_to(ext, (st.weight[n].size, ext.size)), None, pair=False)
         bz[n, n_f:], bc[n, n_f:] = _project(st, n, a_z), _project(st, n, a_chi)
@@ -719,6 +744,9 @@ def _interacting_density(
         a = st.energy[n][:, None]
         b = a + x @ c_all[n].T
         w_abs = all_f[None, :] + x @ y_all[n].T
+        if phi is not None:  # gapped: (ωZ)² → (ωZ)² + φ² below the cutoff
+            ph = x @ phi[n].T
+            w_abs[:, :n_f] = np.sqrt(w_abs[:, :n_f] ** 2 + ph * ph)
         mod = np.hypot(b, w_abs)
         mod0 = np.hypot(a, all_f[None, :])
         # Re (b − iW)^{−1/2} = √((|z| + b)/2)/|z|; for b < 0 via uv = W/2 (no cancellation)
@@ -943,7 +971,7 @@ class EliashbergTheory(PairingTheory):
         "chi_active": ("meV", "normal self-energy χ(iπk_BTc) of the leading band (pair-weighted q average)"),
         "tc_floor": ("K", "lowest Tc resolved (Matsubara grid); below it the status is below_floor"),
     }
-    has_gaps: ClassVar[bool] = False
+    has_gaps: ClassVar[bool] = True
 
     mu_star: float = 0.0
     cutoff: float = DEFAULT_CUTOFF
@@ -1025,6 +1053,22 @@ class EliashbergTheory(PairingTheory):
             )
         _, st, ns = cache[x1]
         return x1, st, ns
+
+    def solve_gaps(
+        self,
+        problem: PairingProblem,
+        *,
+        temperature: float = 0.0,
+        mu_mode: str = "density",
+        tc: TcResult | None = None,
+    ) -> GapSummary:
+        """Eliashberg gaps (gap edges by Padé continuation) at ``temperature`` (K).
+
+        See :func:`solve_gaps_eliashberg`: T below 0.1 Tc is computed
+        at 0.1 Tc (the T → 0 limit to < 1e-6); ``mu_mode="density"`` solves the number equation
+        of the superconducting state.
+        """
+        return solve_gaps_eliashberg(self, problem, temperature=temperature, mu_mode=mu_mode, tc=tc)
 
     def leading_eigenvalue(
         self, problem: PairingProblem, temperature: float, mu: float | None = None
@@ -1171,3 +1215,356 @@ def _leading_band_diagnostics(st: _States, spec: _Spectrum, lam: NDArray) -> dic
             )
     _, n, z, chi = best
     return {"Z_active": z, "lambda_eff": float(lam[n, n]), "chi_active": chi}
+
+
+# ----------------------------------------------------------------------------- gaps below Tc
+# Below Tc the equations are solved with φ ≠ 0: with W = ω_m Z, b = E − μ + χ and
+# E_m = √(W² + φ²), the k_x integrals are those of the normal state with W replaced by E_m, so
+# every state contributes A_Z = P W, A_φ = P φ and A_χ (P from :func:`_bubbles` at E_m).  The
+# unknowns stay ω(Z − 1) = X·y, χ = X·c, φ = X·Φ; they are iterated to a fixed point from the
+# normal state and the leading eigenvector.  Gap edges: :mod:`multigap.eliashberg_pade`.
+# T = 0 is not on the Matsubara axis: gaps asked for below GAP_TC_FRACTION·Tc are computed
+# there, where Δ(T)/Δ(0) − 1 ~ √(2πk_BT/Δ) e^{−Δ/k_BT} < 1e-6 (Δ/k_BT ≥ 17).
+
+#: Gaps below this fraction of Tc are computed at GAP_TC_FRACTION·Tc (the T → 0 limit).
+GAP_TC_FRACTION = 0.1
+_GAP_TOL = 1e-10
+_GAP_MAXITER = 3000
+
+
+@dataclass(frozen=True)
+class SuperState:
+    """Self-consistent solution below Tc on N positive Matsubara frequencies.
+
+    ``y_z``, ``y_chi``, ``phi``: (n_b, N, r) with ω(Z − 1) = X·y_z, χ = X·y_chi, φ = X·phi.
+    """
+
+    kt: float
+    freqs: NDArray[np.float64]
+    y_z: NDArray[np.float64]
+    y_chi: NDArray[np.float64]
+    phi: NDArray[np.float64]
+    iterations: int
+    residual: float
+
+
+def solve_super(
+    st: _States,
+    lam: NDArray,
+    omega: float,
+    kt: float,
+    *,
+    mu_star: float,
+    cutoff: float,
+    with_chi: bool,
+    tc_kelvin: float,
+) -> SuperState | None:
+    """Nonlinear Eliashberg equations at k_BT = ``kt`` (meV); None when only φ = 0 solves them.
+
+    Starts from the normal state and the leading eigenvector of the linearised equation at the
+    same temperature, scaled to Δ(iπT) ≈ 1.76 k_BTc.
+    """
+    spec = _leading(st, lam, omega, kt, mu_star=mu_star, cutoff=cutoff, with_chi=with_chi)
+    if spec.eigenvalue <= 1.0:
+        return None
+    ns = spec.normal
+    freqs = ns.freqs
+    n_f = freqs.size
+    n_b = st.n_bands
+    mu_c = morel_anderson(mu_star, 2.0 * math.pi * kt * n_f, omega)
+    km = _einstein(omega, freqs[:, None] - freqs[None, :])
+    kp = _einstein(omega, freqs[:, None] + freqs[None, :])
+    k_odd, k_even = km - kp, km + kp
+    tail_z, tail_chi = _bare_tail(st, lam, omega, kt, freqs)
+    # initial φ: the eigenvector, scaled so that the largest Δ(iπT) = φ/Z is 1.76 k_BTc
+    phi = spec.phi.copy()
+    peak = 0.0
+    for n in range(n_b):
+        d0 = (st.factors[n] @ phi[n, 0]) / ns.z_on(st, n)[:, 0]
+        if d0.size:
+            k = int(np.argmax(np.abs(d0)))
+            if abs(d0[k]) > abs(peak):
+                peak = float(d0[k])
+    if peak == 0.0:
+        return None
+    phi *= 1.764 * KB * tc_kelvin / peak
+    y_z, y_chi = ns.y_z.copy(), ns.y_chi.copy()
+    pi_t = math.pi * kt
+    change = math.inf
+    for it in range(1, _GAP_MAXITER + 1):
+        bz = np.empty_like(y_z)
+        bc = np.empty_like(y_z)
+        bp = np.empty_like(y_z)
+        for n in range(n_b):
+            x = st.factors[n]
+            w = freqs[None, :] + x @ y_z[n].T
+            ph = x @ phi[n].T
+            e = np.sqrt(w * w + ph * ph)
+            chi = x @ y_chi[n].T if with_chi else None
+            _, a_chi, p = _bubbles(st, n, e, chi, pair=True)
+            assert p is not None
+            bz[n] = _project(st, n, p * w)
+            bc[n] = _project(st, n, a_chi)
+            bp[n] = _project(st, n, p * ph)
+        new_z = pi_t * _convolve(lam, k_odd, bz) + tail_z
+        new_chi = -pi_t * _convolve(lam, k_even, bc) + tail_chi if with_chi else y_chi
+        new_phi = pi_t * _convolve(lam, k_even, bp)
+        if mu_c != 0.0:
+            new_phi -= pi_t * 2.0 * mu_c * np.sum(bp, axis=(0, 1))[None, None, :]
+        scale = max(float(np.max(np.abs(new_phi))), 1e-300)
+        change = max(
+            float(np.max(np.abs(new_phi - phi))) / scale,
+            float(np.max(np.abs(new_z - y_z))) / max(float(np.max(np.abs(new_z))), 1e-300),
+            float(np.max(np.abs(new_chi - y_chi))) / max(float(np.max(np.abs(new_chi))), 1e-12 * omega),
+        )
+        y_z, y_chi, phi = new_z, new_chi, new_phi
+        if scale < 1e-12 * KB * tc_kelvin:
+            return None  # the gap iterates to zero: T is at or above Tc
+        if change <= _GAP_TOL:
+            return SuperState(kt, freqs, y_z, y_chi, phi, it, change)
+    raise ConvergenceError(
+        f"Eliashberg gap equations at k_BT = {kt:.6g} meV did not converge in {_GAP_MAXITER} "
+        f"iterations (last relative change {change:.3g})"
+    )
+
+
+def _band_gap_edges(
+    problem: PairingProblem, sup: SuperState, mu: float, band: int
+) -> tuple[float, float, float, bool, NDArray, NDArray]:
+    """Gap edges of band ``band`` over its Fermi sea (weights ∝ dq/k_x, as for BCS), meV.
+
+    Returns mean, min, max, has_fermi_surface and the q nodes and edges used.
+    """
+    from .observables import _fermi_sea_nodes
+
+    bands = problem.bands
+    sea = _fermi_sea_nodes(problem, band, mu)
+    if sea is None:
+        q = np.array([bands.crossing(band, float(bands.band_edges[band, 0]))])
+        w = np.ones(1)
+    else:
+        q, w = sea
+    x = bands.overlap_factors(q, band=band)
+    m = min(PADE_POINTS, sup.freqs.size)
+    z = 1.0 + (x @ sup.y_z[band, :m].T) / sup.freqs[None, :m]
+    delta = (x @ sup.phi[band, :m].T) / z  # Δ(q, iω_m)
+    edges = np.empty(q.size)
+    for i in range(q.size):
+        sign = 1.0 if delta[i, 0] >= 0 else -1.0
+        edges[i] = sign * gap_edge(sup.freqs[:m], sign * delta[i])
+    keep = w > 0
+    mean = float(np.dot(w[keep], edges[keep]) / np.sum(w[keep]))
+    return mean, float(edges[keep].min()), float(edges[keep].max()), sea is not None, q, edges
+
+
+def solve_gaps_eliashberg(
+    theory: EliashbergTheory,
+    problem: PairingProblem,
+    *,
+    temperature: float = 0.0,
+    mu_mode: str = "density",
+    tc: TcResult | None = None,
+) -> GapSummary:
+    """Eliashberg gaps of ``problem`` at ``temperature`` (K) as a :class:`~multigap.observables.GapSummary`.
+
+    Band gaps are gap edges (Padé) averaged over the Fermi sea with weight dq/k_x, as for BCS;
+    ``result.temperature`` is the temperature used (max(T, GAP_TC_FRACTION·Tc));
+    ``result.coefficients`` are least-squares fits X_n(q)·c_n of the edges over each Fermi
+    sea (an approximate q-representation; the band gaps themselves are computed node by node).
+    ``mu_mode="density"`` keeps the non-interacting density of μ₀ at T = 0 in the interacting
+    superconducting state (number equation with Z, χ and φ).
+
+    Raises
+    ------
+    ConvergenceError
+        If the temperature used is below the lowest the Matsubara grid resolves, or the
+        equations or the Padé continuation fail.
+    """
+    from .gaps import GapResult
+    from .observables import BandGaps, GapSummary
+    from .states import BandStates
+
+    if mu_mode not in MU_MODES:
+        raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
+    if not (math.isfinite(temperature) and temperature >= 0):
+        raise InputError(f"temperature = {temperature!r}: must be a finite number >= 0 K")
+    tcr = tc if tc is not None else theory.solve_tc(problem)
+    lam = theory.couplings(problem)
+    n_b = problem.bands.n_bands
+    opts: dict[str, Any] = {
+        "mu_star": float(theory.mu_star),
+        "cutoff": float(theory.cutoff),
+        "with_chi": bool(theory.chi),
+    }
+
+    def summary(
+        mu: float, status: str, t_used: float, sup: SuperState | None, st: _States | None, iters: int
+    ) -> GapSummary:
+        mean, lo, hi = np.zeros(n_b), np.zeros(n_b), np.zeros(n_b)
+        has = np.array([problem.bands.band_edges[n, 0] < mu for n in range(n_b)])
+        coeffs = [np.zeros(problem.bands.overlap_factors(np.zeros(1), band=n).shape[1]) for n in range(n_b)]
+        if sup is not None:
+            for n in range(n_b):
+                mean[n], lo[n], hi[n], has[n], q, edges = _band_gap_edges(problem, sup, mu, n)
+                x = problem.bands.overlap_factors(q, band=n)
+                coeffs[n] = np.linalg.lstsq(x, edges, rcond=None)[0]
+        states = []
+        if st is not None and st.q is not None:
+            states = [
+                BandStates(q=q, weight=w, energy=e + mu, factors=x)
+                for q, w, e, x in zip(st.q, st.weight, st.energy, st.factors, strict=True)
+            ]
+        result = GapResult(
+            temperature=t_used,
+            mu=mu,
+            mu0=problem.mu0,
+            omega=problem.omega,
+            mu_mode=mu_mode,
+            status=status,
+            converged=True,
+            iterations=iters,
+            passes=1,
+            residual=0.0 if sup is None else sup.residual,
+            states=states,
+            coefficients=coeffs,
+            tc=tcr,
+            method="Eliashberg imaginary axis (fixed point), gap edges by Padé continuation",
+        )
+        gaps = BandGaps(mean=mean, minimum=lo, maximum=hi, has_fermi_surface=has)
+        ratios = 2.0 * mean / (KB * tcr.tc) if tcr.tc > 0 else np.full(n_b, np.nan)
+        return GapSummary(tc=tcr.tc, gaps=gaps, ratios=ratios, mu=mu, mu0=problem.mu0, result=result)
+
+    if tcr.tc <= 0 or temperature >= tcr.tc:
+        return summary(problem.mu0, "normal", temperature, None, None, 0)
+    t_used = max(temperature, GAP_TC_FRACTION * tcr.tc)
+    floor = theory.lowest_tc(problem)
+    if t_used < floor:
+        raise ConvergenceError(
+            f"Eliashberg gaps at T = {t_used:.4g} K: below the lowest temperature the Matsubara grid "
+            f"resolves ({floor:.4g} K; Tc = {tcr.tc:.4g} K); raise the theory option max_matsubara"
+        )
+    kt = KB * t_used
+
+    def solve_at(mu: float) -> tuple[SuperState | None, _States]:
+        st = wire_states(problem.bands, mu, problem.omega, kt, problem.n_nodes)
+        return solve_super(st, lam, problem.omega, kt, tc_kelvin=tcr.tc, **opts), st
+
+    if mu_mode == "fixed":
+        sup, st = solve_at(problem.mu0)
+        mu = problem.mu0
+    else:
+        st0 = wire_states(problem.bands, problem.mu0, problem.omega, 1e-9 * problem.omega, problem.n_nodes)
+        target = _bare_density(st0, 0.0, problem.omega, problem.bands.mass_x, problem.n_nodes)
+        mu, sup, st = _density_gap_mu(problem, lam, kt, target, solve_at, opts)
+    if sup is None:
+        return summary(mu, "normal", t_used, None, st, 0)
+    return summary(mu, "converged", t_used, sup, st, sup.iterations)
+
+
+def _density_gap_mu(
+    problem: PairingProblem,
+    lam: NDArray,
+    kt: float,
+    target: float,
+    solve_at: Callable[[float], tuple[SuperState | None, _States]],
+    opts: dict[str, Any],
+) -> tuple[float, SuperState | None, _States]:
+    """Secant on μ for the number equation of the superconducting state (Z, χ and φ)."""
+
+    cache: dict[float, tuple[float, SuperState | None, _States]] = {}
+
+    def resid(mu: float) -> float:
+        if mu not in cache:
+            sup, st = solve_at(mu)
+            ns = _as_normal(sup, st, lam, problem.omega, kt, opts)
+            phi = None if sup is None else sup.phi
+            dens = _interacting_density(
+                st,
+                ns,
+                lam,
+                problem.omega,
+                problem.bands.mass_x,
+                problem.n_nodes,
+                opts["with_chi"],
+                phi=phi,
+            )
+            cache[mu] = (dens - target, sup, st)
+        return cache[mu][0]
+
+    x0, x1 = problem.mu0, problem.mu0 + 1e-3 * problem.omega
+    f0, f1 = resid(x0), resid(x1)
+    for _ in range(60):
+        if abs(f1) <= 1e-12 * target:
+            break
+        slope = (f1 - f0) / (x1 - x0) if x1 != x0 else 0.0
+        step = -f1 / slope if slope > 0 else -math.copysign(0.05 * problem.omega, f1)
+        step = max(min(step, problem.omega), -problem.omega)
+        x0, f0 = x1, f1
+        x1 = x1 + step
+        f1 = resid(x1)
+        if abs(x1 - x0) <= 1e-11 * max(1.0, abs(x1)):
+            break
+    else:  # pragma: no cover
+        raise ConvergenceError(f"Eliashberg number equation with gaps at k_BT = {kt:.6g} meV: no μ found")
+    _, sup, st = cache[x1]
+    return x1, sup, st
+
+
+def _as_normal(
+    sup: SuperState | None, st: _States, lam: NDArray, omega: float, kt: float, opts: dict[str, Any]
+) -> _NormalState:
+    """The (y_z, y_chi) part of a superconducting solution as a normal-state object."""
+    if sup is not None:
+        return _NormalState(kt, sup.freqs, sup.y_z, sup.y_chi, sup.iterations)
+    n_f = _n_matsubara(omega, kt, opts["cutoff"])
+    return _normal_state(st, lam, omega, kt, n_f, opts["with_chi"])
+
+
+@dataclass(frozen=True)
+class ConstantDosGap:
+    """Gap of the constant-DOS Einstein problem at ``temperature`` (K).
+
+    Attributes: ``tc`` (K), ``temperature`` (K, the one used), ``gap_edge`` and ``gap_matsubara``
+    (Δ at iπk_BT) per band in meV, ``ratio`` = 2 gap_edge/(k_B Tc).
+    """
+
+    tc: float
+    temperature: float
+    gap_edge: NDArray[np.float64]
+    gap_matsubara: NDArray[np.float64]
+    ratio: NDArray[np.float64]
+
+
+def constant_dos_gap(
+    lam: float | NDArray,
+    omega_e: float,
+    mu_star: float = 0.0,
+    cutoff: float = 15.0,
+    *,
+    temperature: float = 0.0,
+) -> ConstantDosGap:
+    """Gap edges of the constant-DOS Einstein problem (same kernels as the superlattice).
+
+    Examples
+    --------
+    >>> r = constant_dos_gap(0.3, 20.0)                  # weak coupling: 2Δ/k_BTc ≈ 3.53
+    >>> round(float(r.ratio[0]), 2)
+    3.54
+    """
+    lm = _lambda_matrix(lam)
+    res = constant_dos_tc(lm, omega_e, mu_star, cutoff)
+    n_b = lm.shape[0]
+    if res.tc <= 0 or temperature >= res.tc:
+        zeros = np.zeros(n_b)
+        return ConstantDosGap(res.tc, temperature, zeros, zeros, np.full(n_b, np.nan))
+    t_used = max(temperature, GAP_TC_FRACTION * res.tc)
+    st = _States([np.ones(1)] * n_b, [np.zeros(1)] * n_b, [np.ones((1, 1))] * n_b, None)
+    sup = solve_super(
+        st, lm, omega_e, KB * t_used, mu_star=mu_star, cutoff=cutoff, with_chi=False, tc_kelvin=res.tc
+    )
+    if sup is None:  # pragma: no cover - T < Tc has a gapped solution
+        raise ConvergenceError("constant-DOS gap equations: no gapped solution below Tc")
+    z = 1.0 + sup.y_z[:, :, 0] / sup.freqs[None, :]
+    delta = sup.phi[:, :, 0] / z
+    edges = np.array([gap_edge(sup.freqs, delta[n]) for n in range(n_b)])
+    return ConstantDosGap(res.tc, t_used, edges, delta[:, 0].copy(), 2.0 * edges / (KB * res.tc))
