@@ -11,6 +11,8 @@ __all__ = [
     "BandStructureError",
     "ConvergenceError",
     "InputError",
+    "NormalStateCollapse",
+    "NonFiniteError",
 ]
 
 
@@ -32,3 +34,19 @@ class ConvergenceError(MultigapError, RuntimeError):
 
 class InputError(MultigapError, ValueError):
     """A call argument (η, g, grid, file) is invalid; the message names it and the rule."""
+
+
+class NormalStateCollapse(ConvergenceError):
+    """The gap solver found only the normal state (all gaps 0) below the Tc it started from.
+
+    Callers that read a collapse as "the state is normal here" (e.g. the superfluid weight near
+    T_MF) catch this class instead of matching the message text.
+    """
+
+
+class NonFiniteError(ConvergenceError):
+    """An intermediate value of a solver (μ₀, an eigenvalue, a kernel, a result) is not finite.
+
+    The input lies beyond what double precision computes; it is never reported as a result
+    (a sweep stores the point as ``failed`` with this message).
+    """

@@ -11,11 +11,10 @@ stored values give ΔE to 1e-6 meV.
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 from .errors import ModelError
-from .model import Model, Pairing, Superlattice, loads_model
+from .model import MAX_MODEL_FILE_BYTES, Model, Pairing, Superlattice, load_model
 
 __all__ = [
     "PRESETS",
@@ -27,9 +26,6 @@ __all__ = [
     "read_model_file",
     "resolve_model",
 ]
-
-#: Largest model file read (bytes); a model description is a few hundred bytes.
-MAX_MODEL_FILE_BYTES = 1 << 20
 
 #: Target active-band widths ΔE (meV) the presets were calibrated to.
 TARGET_WIDTH = {"A": 274.0, "B": 145.0}
@@ -98,39 +94,7 @@ def read_model_file(path: str | Path, *, label: str = "model file") -> Model:
     >>> read_model_file(p) == preset("A")
     True
     """
-    p = Path(path)
-    where = f"{label} {str(p)!r}"
-    try:
-        info = os.stat(p)
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ModelError(f"{where}: cannot be read ({reason})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ModelError(f"{where}: cannot be read (is a folder, not a TOML model file)")
-    if not stat.S_ISREG(info.st_mode):
-        raise ModelError(f"{where}: cannot be read (not a regular file; a TOML model file is expected)")
-    if info.st_size > MAX_MODEL_FILE_BYTES:
-        raise ModelError(
-            f"{where}: {info.st_size} bytes, larger than the {MAX_MODEL_FILE_BYTES} bytes a model file "
-            "may have"
-        )
-    try:
-        with open(p, "rb") as fh:
-            raw = fh.read(MAX_MODEL_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ModelError(f"{where}: cannot be read ({exc.strerror or exc})") from None
-    if len(raw) > MAX_MODEL_FILE_BYTES:
-        raise ModelError(f"{where}: larger than the {MAX_MODEL_FILE_BYTES} bytes a model file may have")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ModelError(f"{where}: is not UTF-8 text (a TOML model file is expected)") from None
-    try:
-        return loads_model(text)
-    except ModelError as exc:
-        raise ModelError(f"{where}: {exc}") from None
-    except RecursionError:
-        raise ModelError(f"{where}: TOML nested too deeply to read (a model file is a few tables)") from None
+    return load_model(path, label=label)  # the one safe reader lives with the model schema
 
 
 def resolve_model(spec: str, g: float | None = None) -> Model:
