@@ -22,7 +22,18 @@ from scipy import optimize
 from .bands import BandStructure, KronigPenneyBands, lifshitz_scale
 from .errors import InputError, ModelError
 from .kernels import occupation
-from .model import OMEGA0_MAX, omega_tilde
+from .model import (
+    N_Q_RANGE,
+    OMEGA0_MAX,
+    OMEGA0_MIN,
+    check_count,
+    check_couplings,
+    check_eta,
+    check_finite,
+    check_real,
+    check_tc_floor,
+    omega_tilde,
+)
 from .states import KINK_DEPTH, BandStates, band_states
 from .tabulated import TabulatedBands
 
@@ -89,13 +100,14 @@ class PairingProblem:
     active_band: int | None = None
 
     def __post_init__(self) -> None:
-        g = np.asarray(self.g, dtype=float)
+        g = check_couplings("g", self.g)
         n = self.bands.n_bands
         if g.shape != (n, n) or not np.allclose(g, g.T):
             raise ModelError(f"g = {g.tolist()!r}: must be a symmetric {n}x{n} matrix (one row per band)")
         object.__setattr__(self, "g", g)
-        if not self.omega > 0:
-            raise ModelError(f"omega = {self.omega!r}: the cutoff must be > 0 meV")
+        if not (self.omega > 0 and np.isfinite(self.omega)):
+            raise ModelError(f"omega = {self.omega!r}: the cutoff must be finite and > 0 meV")
+        check_finite("pairing problem", mu0=self.mu0)
 
     def with_omega(self, omega: float) -> PairingProblem:
         """The same problem with another cutoff (meV)."""
@@ -195,13 +207,12 @@ def pairing_problem(
         The model's band structure if already computed (e.g. shipped to a worker process);
         default :func:`cached_bands` ``(model)``.
     """
-    if not np.isfinite(eta):
-        raise InputError(f"eta = {eta!r}: must be a finite number")
+    eta = check_eta(eta)  # the input-validation layer of multigap.model (ranges in one place)
     if g is not None:
         model = model.with_g(g)
     gm = np.array(model.pairing.g, dtype=float)
     if interband is not None:
-        ib = np.asarray(interband, dtype=float)
+        ib = check_couplings("interband", interband, error=InputError)
         if ib.ndim == 0:
             off = ~np.eye(model.n_bands, dtype=bool)
             gm[off] = float(ib)
@@ -209,18 +220,23 @@ def pairing_problem(
             if ib.shape != gm.shape:
                 raise InputError(f"interband matrix shape {ib.shape}: must be {gm.shape}")
             gm = ib
-    if omega0 is not None and not 0 < omega0 <= OMEGA0_MAX:
-        raise InputError(f"omega0 = {omega0!r}: must be > 0 and <= {OMEGA0_MAX:g} meV")
+    if omega0 is not None:
+        omega0 = check_real("omega0", omega0, low=OMEGA0_MIN, high=OMEGA0_MAX, error=InputError)
+    if n_nodes is not None:
+        n_nodes = check_count("n_nodes", n_nodes, *N_Q_RANGE, error=InputError)
     w0 = model.pairing.omega0 if omega0 is None else float(omega0)
     omega = omega_tilde(w0, float(np.max(np.diag(gm))), model.pairing.softening)
+    check_tc_floor(model.numerics.tc_floor, omega, error=InputError)
     bands = cached_bands(model) if bands is None else bands
     e_l, width = lifshitz_scale(bands, model.active_band)
+    mu0 = e_l + float(eta) * width
+    check_finite(f"pairing problem at eta = {eta!r}", mu0=mu0, E_L=e_l, dE=width)
     return PairingProblem(
         bands=bands,
         g=gm,
         omega=omega,
-        mu0=e_l + float(eta) * width,
-        n_nodes=model.numerics.n_q if n_nodes is None else int(n_nodes),
+        mu0=mu0,
+        n_nodes=model.numerics.n_q if n_nodes is None else n_nodes,
         tc_floor=model.numerics.tc_floor,
         active_band=int(model.active_band),
     )
