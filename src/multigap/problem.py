@@ -269,9 +269,7 @@ def pairing_problems(
     e_l, width = lifshitz_scale(base.bands, model.active_band)
     out = [base]
     for eta in etas[1:]:
-        if not np.isfinite(eta):
-            raise InputError(f"eta = {eta!r}: must be a finite number")
-        out.append(base.with_mu0(e_l + float(eta) * width))
+        out.append(base.with_mu0(e_l + check_eta(eta) * width))
     return out
 
 
