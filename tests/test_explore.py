@@ -103,8 +103,14 @@ def test_bad_values_give_the_cli_line(tmp_path):
     assert ref_line.startswith("Error: --model 'bad.toml'")
     assert error_line(info.value) == ref_line
     assert "bad.toml" not in ex.uploads
-    with pytest.raises(InputError, match=r"--eta 'abc': must be a finite number"):
-        parameters_from_query({"eta": ["abc"]})
+    for value in ("abc", "nan", "-inf"):  # a query string, or an emptied box (NaN), as the CLI says
+        ref = CliRunner().invoke(main, ["tc", "--eta", value]).stderr.strip()
+        with pytest.raises(InputError) as info:
+            ex.point(parameters_from_query({"eta": [value]}))
+        assert error_line(info.value) == ref, value
+    with pytest.raises(InputError) as info:
+        ex.point(Parameters(eta=math.nan))
+    assert error_line(info.value) == CliRunner().invoke(main, ["tc", "--eta", "nan"]).stderr.strip()
     with pytest.raises(InputError, match="unknown parameter 'etta'"):
         parameters_from_query({"etta": ["1"]})
     with pytest.raises(InputError, match="--theory"):
@@ -261,7 +267,8 @@ def test_bad_requests_get_4xx_with_a_message(server):
     ref = CliRunner().invoke(main, ["tc", "--eta", "0.5", "--g", "0.6"]).stderr.strip()
     assert json.loads(body)["error"] == ref
     status, body = _get(f"{server}/api/tc?eta=abc")
-    assert status == 400 and json.loads(body)["error"] == "Error: --eta 'abc': must be a finite number"
+    ref = CliRunner().invoke(main, ["tc", "--eta", "abc"]).stderr.strip()
+    assert status == 400 and json.loads(body)["error"] == ref
     status, body = _get(f"{server}/api/tc?eta=1&eta=2&nonsense=1")
     assert status == 400 and "Error:" in json.loads(body)["error"]
     status, body = _get(f"{server}/no/such/page")

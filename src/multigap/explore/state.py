@@ -101,8 +101,8 @@ def parameters_from_query(args: Mapping[str, Sequence[str]], base: Parameters | 
     Raises
     ------
     InputError
-        An unknown key, a repeated key or a value that is not a finite number, named as the
-        command-line option (``--eta 'abc': must be a finite number``).
+        An unknown key, a repeated key or a value that is not a finite number, in the command
+        line's words (``Invalid value for '--eta': 'abc' is not a valid float.``).
     """
     p = base or Parameters()
     changes: dict[str, Any] = {}
@@ -117,10 +117,12 @@ def parameters_from_query(args: Mapping[str, Sequence[str]], base: Parameters | 
             continue
         try:
             number = float(value)
-        except ValueError:
-            number = math.nan
+        except ValueError:  # the words of click for the same option value
+            raise InputError(
+                f"Invalid value for '{QUERY_KEYS[key]}': {value!r} is not a valid float."
+            ) from None
         if not math.isfinite(number):
-            raise InputError(f"{QUERY_KEYS[key]} {value!r}: must be a finite number")
+            raise InputError(f"Invalid value for '{QUERY_KEYS[key]}': {number!r}: must be a finite number")
         changes[key] = number
     return p.with_(**changes)
 
@@ -429,14 +431,20 @@ class Explorer:
         from ..cli.options import resolve_pairing_model, resolve_theory
         from ..errors import ModelError
 
+        for option, value in (
+            ("--eta", p.eta),
+            ("--g", p.g),
+            ("--interband", p.interband),
+            ("--omega0", p.omega0),
+        ):
+            if value is not None and not math.isfinite(value):  # an emptied box: as the CLI says
+                raise InputError(f"Invalid value for '{option}': {value!r}: must be a finite number")
         spec = self._spec(p)
         th, bd = resolve_theory(p.theory, {}, p.bound, {})
         try:
             model = resolve_pairing_model(spec, p.g, p.interband, p.omega0)
         except ModelError as exc:
             raise ModelError(str(exc).replace(repr(spec), repr(p.model))) from None
-        if not math.isfinite(p.eta):
-            raise InputError(f"--eta {p.eta!r}: must be a finite number")
         return model, th, bd
 
     # ------------------------------------------------------------------------------ one point
