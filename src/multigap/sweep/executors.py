@@ -43,7 +43,7 @@ __all__ = [
 CONNECT_TIMEOUT = 5.0
 
 #: Module the process pool's fork server imports once, so that workers start warm.
-PRELOAD = "multigap.sweep.points"
+PRELOAD = "multigap._sweep_worker"  # one BLAS thread per worker, then the solvers
 
 Executor = Callable[..., Generator[tuple[int, Any], None, None]]
 
