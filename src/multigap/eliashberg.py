@@ -41,7 +41,9 @@ as the BCS solver (whose nodes serve its sharp-cutoff kinks).
 
 Chemical potential: ``mu_mode="fixed"`` keeps μ = μ₀; ``"density"`` solves μ(T) from the
 number equation of the interacting normal state (Z and χ included, :func:`_interacting_density`).
-Finite-temperature gaps are not computed (``has_gaps = False``).
+Below Tc (:meth:`EliashbergTheory.solve_gaps`, :func:`constant_dos_gap`) the nonlinear equations
+are solved on the same (band, frequency, rank) unknowns and the gap edges come from Padé
+continuation (:mod:`multigap.eliashberg_pade`).
 
 Low temperatures: the plain Matsubara grid holds at most ``max_matsubara`` positive
 frequencies, so it resolves k_BT ≥ cutoff·Ω/(2π·max_matsubara) (:meth:`EliashbergTheory.lowest_tc`).
