@@ -562,7 +562,10 @@ def _evaluate_batch(
     coeffs = np.where((lam != 0)[:, None, None], coeffs, lv)
     owner = np.repeat(np.arange(len(flat)), counts)  # flat (point, band) group of each state
     gap = np.einsum("sa,sa->s", factors, coeffs.reshape(len(flat), r)[owner])
-    wg = weight * gap * gap
+    # the slope is a ratio: scale each point's gap to max |Δ| = 1 first (no overflow when λ ≈ 0)
+    peak = np.maximum.reduceat(np.abs(gap), starts)
+    unit = gap / np.repeat(np.where(peak > 0, peak, 1.0), per_point)
+    wg = weight * unit * unit
     num = np.add.reduceat(wg * dk_t, starts)
     den = np.add.reduceat(wg * k, starts)
     slope = np.where(den > 0, lam * num / np.where(den > 0, den, 1.0), 0.0)
