@@ -487,12 +487,12 @@ def test_model_a_gaps_strong_coupling_ratio_and_normal_above_tc(model_a: Pairing
 
 
 def test_gaps_below_the_resolved_floor_fail_with_a_message() -> None:
-    theory = EliashbergTheory(coupling="lambda")
-    near = _deep_band_problem(0.35, 2000.0)  # Tc = 3.76 K: the floor 0.54 K is 0.14 Tc > 0.05 Tc
+    theory = EliashbergTheory(coupling="lambda", max_matsubara=128)  # floor 4.33 K
+    near = _deep_band_problem(1.0, 2000.0)  # Tc = 26.6 K: the floor is 0.16 Tc > 0.05 Tc
     s = theory.solve_gaps(near, mu_mode="fixed")
     assert s.result.temperature == pytest.approx(theory.lowest_tc(near), rel=ROUNDING_RTOL)
-    assert s.ratios[0] == pytest.approx(3.53, rel=0.01)  # still the T -> 0 gap
-    problem = _deep_band_problem(0.25, 2000.0)  # Tc ≈ 1.2 K: the floor is 0.46 Tc
+    assert s.ratios[0] == pytest.approx(4.23, rel=0.01)  # still the T -> 0 gap (4.232)
+    problem = _deep_band_problem(0.5, 2000.0)  # Tc = 9.2 K: the floor is 0.47 Tc
     tc = theory.solve_tc(problem)
     assert tc.status == Status.CONVERGED and tc.tc < 4 * theory.lowest_tc(problem)
     with pytest.raises(ConvergenceError, match="max_matsubara"):
