@@ -352,3 +352,50 @@ def test_page_in_a_browser(server, tmp_path):
             print(f"screenshot: {shot}")
         finally:
             browser.close()
+
+
+@pytest.mark.slow
+def test_page_downloads_every_view_without_a_server():
+    """The page object alone (no server: updates apply at once): every data download, as
+    NetCDF and CSV, holds the numbers of its view; the TOML and the commands give the page's Tc."""
+    pytest.importorskip("panel", reason="the explore extra (Panel/Bokeh) is not installed")
+    import io as io_module
+
+    import pandas as pd
+
+    from multigap.explore.app import DATA_VIEWS, ExplorerPage
+
+    page = ExplorerPage(MapCache(), Parameters(model="B", eta=0.7))
+    try:
+        deadline = time.time() + 120
+        while (page._last is None or page._last.gaps is None or page._cut is None) and time.time() < deadline:
+            time.sleep(0.05)
+        assert page._last is not None and page._last.gaps is not None and page._cut is not None, (
+            page.error.object
+        )
+        tc = page._last.tc_value
+        assert tc == pytest.approx(cli_tc(Parameters("B", 0.7)), rel=EXPLORE_TC_RTOL)
+        for label, key in DATA_VIEWS.items():
+            if key == "dome":
+                while page._map is None and time.time() < deadline:
+                    time.sleep(0.05)
+            page.what.value = label
+            assert page.dl_nc.filename == f"{key}.nc" and page.dl_csv.filename == f"{key}.csv"
+            nc = page._data("nc").getvalue()
+            assert nc[:4] == b"\x89HDF", (key, nc[:80])
+            frame = pd.read_csv(io_module.BytesIO(page._data("csv").getvalue()))
+            assert len(frame) > 0, key
+            if key == "point":
+                assert frame["tc"].iloc[0] == pytest.approx(tc, rel=EXPLORE_TC_RTOL)
+            if key == "cut":
+                row = frame[np.isclose(frame["eta"], 0.7)]
+                assert row["tc"].iloc[0] == pytest.approx(tc, rel=TC_SOLVE_RTOL)
+        assert loads_model(page._toml().getvalue().decode()) == preset("B")
+        first = page._commands().getvalue().decode().splitlines()[0].split()
+        assert json.loads(CliRunner().invoke(main, first[1:]).stdout)["tc_K"] == pytest.approx(
+            tc, rel=EXPLORE_TC_RTOL
+        )
+        page._cancel(None)
+        assert page.worker.busy() == [] and page.cancel.disabled
+    finally:
+        page.close()

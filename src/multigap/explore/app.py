@@ -92,34 +92,34 @@ class ExplorerPage:
         # ------------------------------------------------------------------------ controls
         models = [*PRESETS, *self.explorer.uploads]
         self.model = pn.widgets.Select(
-            name="Model", options=models, value=p.model if p.model in models else "A", css_classes=["model"]
+            label="Model", options=models, value=p.model if p.model in models else "A", css_classes=["model"]
         )
         self.upload = pn.widgets.FileInput(accept=".toml", multiple=False, css_classes=["upload"])
         self.eta = pn.widgets.EditableFloatSlider(
-            name="η = (μ₀ − E_L)/ΔE", start=-0.5, end=2.5, step=0.01, value=p.eta, css_classes=["eta"]
+            label="η = (μ₀ − E_L)/ΔE", start=-0.5, end=2.5, step=0.01, value=p.eta, css_classes=["eta"]
         )
         self.g = pn.widgets.EditableFloatSlider(
-            name="g (active band)", start=0.02, end=0.48, step=0.005, value=0.25, css_classes=["g"]
+            label="g (active band)", start=0.02, end=0.48, step=0.005, value=0.25, css_classes=["g"]
         )
         self.omega0 = pn.widgets.EditableFloatSlider(
-            name="ω₀ (meV)", start=10.0, end=1000.0, step=5.0, value=330.0, css_classes=["omega0"]
+            label="ω₀ (meV)", start=10.0, end=1000.0, step=5.0, value=330.0, css_classes=["omega0"]
         )
         self.interband = pn.widgets.EditableFloatSlider(
-            name="interband g_nn'", start=-0.1, end=0.2, step=0.005, value=0.02, css_classes=["interband"]
+            label="interband g_nn'", start=-0.1, end=0.2, step=0.005, value=0.02, css_classes=["interband"]
         )
         self.theory = pn.widgets.Select(
-            name="Pairing theory", options=available_theories(), value=p.theory, css_classes=["theory"]
+            label="Pairing theory", options=available_theories(), value=p.theory, css_classes=["theory"]
         )
         self.bound = pn.widgets.Select(
-            name="Bound", options=available_bounds(), value=p.bound, css_classes=["bound"]
+            label="Bound", options=available_bounds(), value=p.bound, css_classes=["bound"]
         )
         self.error = pn.pane.HTML("", css_classes=["error-line"], styles={"color": "#b00020"}, width=320)
         self.progress = pn.indicators.Progress(value=0, max=100, width=200, active=False, visible=False)
         self.progress_text = pn.pane.HTML("", css_classes=["progress-text"])
-        self.cancel = pn.widgets.Button(name="Cancel", button_type="warning", disabled=True)
+        self.cancel = pn.widgets.Button(label="Cancel", color="warning", disabled=True)
         self.numbers = pn.pane.HTML("", css_classes=["numbers"], width=320)
         # ------------------------------------------------------------------------ downloads
-        self.what = pn.widgets.Select(name="Data of", options=list(DATA_VIEWS))
+        self.what = pn.widgets.Select(label="Data of", options=list(DATA_VIEWS))
         self.dl_nc = pn.widgets.FileDownload(
             callback=partial(self._data, "nc"), filename="point.nc", label="NetCDF"
         )
@@ -130,7 +130,7 @@ class ExplorerPage:
             callback=self._toml, filename="explore.toml", label="Model TOML"
         )
         self.command = pn.widgets.TextAreaInput(
-            name="Command line", value="", disabled=True, height=90, css_classes=["command"]
+            label="Command line", value="", disabled=True, height=90, css_classes=["command"]
         )
         self.dl_cmd = pn.widgets.FileDownload(
             callback=self._commands, filename="explore.sh", label="Commands"

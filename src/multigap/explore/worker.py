@@ -10,6 +10,7 @@ live while the dome refines.  :meth:`Worker.cancel` drops a task between two chu
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -114,4 +115,7 @@ class Worker:
                 with self._cond:
                     if steps is not None and self._tasks.get(name) is steps:
                         self._tasks.pop(name)
-                self._on_error(name, exc)
+                try:
+                    self._on_error(name, exc)
+                except Exception:  # the thread must outlive a failing report too
+                    traceback.print_exc()
