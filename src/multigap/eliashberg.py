@@ -81,7 +81,7 @@ from scipy.sparse.linalg import LinearOperator, eigsh
 
 from .bands import BandStructure
 from .constants import HBAR2_2ME, KB
-from .eliashberg_pade import PADE_POINTS, gap_edge
+from .eliashberg_pade import PADE_POINTS, gap_edges
 from .errors import ConvergenceError, InputError
 from .kernels import prefactor
 from .problem import MU_MODES, PairingProblem
@@ -1288,37 +1288,42 @@ def solve_super(
     cutoff: float,
     with_chi: bool,
     tc_kelvin: float,
+    start: SuperState | None = None,
 ) -> SuperState | None:
     """Nonlinear Eliashberg equations at k_BT = ``kt`` (meV); None when only φ = 0 solves them.
 
-    Starts from the normal state and the leading eigenvector of the linearised equation at the
-    same temperature, scaled to Δ(iπT) ≈ 1.76 k_BTc.
+    Starts from ``start`` (a solution at the same temperature, e.g. another μ), or else from the
+    normal state and the leading eigenvector of the linearised equation at the same
+    temperature, scaled to Δ(iπT) ≈ 1.76 k_BTc.
     """
-    spec = _leading(st, lam, omega, kt, mu_star=mu_star, cutoff=cutoff, with_chi=with_chi)
-    if spec.eigenvalue <= 1.0:
-        return None
-    ns = spec.normal
-    freqs = ns.freqs
-    n_f = freqs.size
     n_b = st.n_bands
+    if start is not None and start.kt == kt:
+        freqs, y_z, y_chi, phi = start.freqs, start.y_z.copy(), start.y_chi.copy(), start.phi.copy()
+    else:
+        spec = _leading(st, lam, omega, kt, mu_star=mu_star, cutoff=cutoff, with_chi=with_chi)
+        if spec.eigenvalue <= 1.0:
+            return None
+        ns = spec.normal
+        freqs = ns.freqs
+        # initial φ: the eigenvector, scaled so that the largest Δ(iπT) = φ/Z is 1.76 k_BTc
+        phi = spec.phi.copy()
+        peak = 0.0
+        for n in range(n_b):
+            d0 = (st.factors[n] @ phi[n, 0]) / ns.z_on(st, n)[:, 0]
+            if d0.size:
+                k = int(np.argmax(np.abs(d0)))
+                if abs(d0[k]) > abs(peak):
+                    peak = float(d0[k])
+        if peak == 0.0:
+            return None
+        phi *= 1.764 * KB * tc_kelvin / peak
+        y_z, y_chi = ns.y_z.copy(), ns.y_chi.copy()
+    n_f = freqs.size
     mu_c = morel_anderson(mu_star, 2.0 * math.pi * kt * n_f, omega)
     km = _einstein(omega, freqs[:, None] - freqs[None, :])
     kp = _einstein(omega, freqs[:, None] + freqs[None, :])
     k_odd, k_even = km - kp, km + kp
     tail_z, tail_chi = _bare_tail(st, lam, omega, kt, freqs)
-    # initial φ: the eigenvector, scaled so that the largest Δ(iπT) = φ/Z is 1.76 k_BTc
-    phi = spec.phi.copy()
-    peak = 0.0
-    for n in range(n_b):
-        d0 = (st.factors[n] @ phi[n, 0]) / ns.z_on(st, n)[:, 0]
-        if d0.size:
-            k = int(np.argmax(np.abs(d0)))
-            if abs(d0[k]) > abs(peak):
-                peak = float(d0[k])
-    if peak == 0.0:
-        return None
-    phi *= 1.764 * KB * tc_kelvin / peak
-    y_z, y_chi = ns.y_z.copy(), ns.y_chi.copy()
     pi_t = math.pi * kt
     change = math.inf
     for it in range(1, _GAP_MAXITER + 1):
@@ -1378,10 +1383,7 @@ def _band_gap_edges(
     m = min(PADE_POINTS, sup.freqs.size)
     z = 1.0 + (x @ sup.y_z[band, :m].T) / sup.freqs[None, :m]
     delta = (x @ sup.phi[band, :m].T) / z  # Δ(q, iω_m)
-    edges = np.empty(q.size)
-    for i in range(q.size):
-        sign = 1.0 if delta[i, 0] >= 0 else -1.0
-        edges[i] = sign * gap_edge(sup.freqs[:m], sign * delta[i])
+    edges = gap_edges(sup.freqs[:m], delta)
     keep = w > 0
     mean = float(np.dot(w[keep], edges[keep]) / np.sum(w[keep]))
     return mean, float(edges[keep].min()), float(edges[keep].max()), sea is not None, q, edges
@@ -1469,9 +1471,16 @@ def solve_gaps_eliashberg(
     t_used = _gap_temperature(temperature, tcr.tc, theory.lowest_tc(problem))
     kt = KB * t_used
 
+    last: list[SuperState] = []
+
     def solve_at(mu: float) -> tuple[SuperState | None, _States]:
         st = wire_states(problem.bands, mu, problem.omega, kt, problem.n_nodes)
-        return solve_super(st, lam, problem.omega, kt, tc_kelvin=tcr.tc, **opts), st
+        sup = solve_super(
+            st, lam, problem.omega, kt, tc_kelvin=tcr.tc, start=last[-1] if last else None, **opts
+        )
+        if sup is not None:
+            last[:] = [sup]
+        return sup, st
 
     if mu_mode == "fixed":
         sup, st = solve_at(problem.mu0)
@@ -1590,5 +1599,5 @@ def constant_dos_gap(
         raise ConvergenceError("constant-DOS gap equations: no gapped solution below Tc")
     z = 1.0 + sup.y_z[:, :, 0] / sup.freqs[None, :]
     delta = sup.phi[:, :, 0] / z
-    edges = np.array([gap_edge(sup.freqs, delta[n]) for n in range(n_b)])
+    edges = gap_edges(sup.freqs[:PADE_POINTS], delta[:, :PADE_POINTS])
     return ConstantDosGap(res.tc, t_used, edges, delta[:, 0].copy(), 2.0 * edges / (KB * res.tc))
