@@ -63,6 +63,14 @@ def points() -> None:
         if bcs.tc > 0:
             tw, cw, _ = _median_time(lambda p=problem, b=bcs.tc: theory.solve_tc(p, guess=0.6 * b))
             _line("  warm start (guess 0.6 Tc_BCS)", f"{tw:.3f} s wall, {cw:.3f} s CPU")
+    problem = pairing_problem(model, 1.0, g=0.4)
+    tc = theory.solve_tc(problem)
+    for mode in ("fixed", "density"):
+        t, c, gaps = _median_time(lambda m=mode: theory.solve_gaps(problem, mu_mode=m, tc=tc), repeat=3)
+        _line(
+            f"model A (1.0, 0.4) gaps, mu {mode}",
+            f"{t:.3f} s wall, {c:.3f} s CPU (median of 3): 2D/kTc = {gaps.ratios.round(3)}",  # type: ignore[attr-defined]
+        )
     t, _, res = _median_time(lambda: constant_dos_tc(1.0, 20.0, 0.1))
     _line("constant DOS, lambda = 1, mu* = 0.1, Omega = 20 meV", f"{t * 1e3:.1f} ms: Tc = {res.tc:.3f} K")  # type: ignore[attr-defined]
     _line(
