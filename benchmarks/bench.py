@@ -162,6 +162,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.map:
         map_timing(model, args.workers)
         dask_scaling(model)
+        print("\nissue 13 figures (benchmarks/bench_map.py), each with its target:")
+        sys.stdout.flush()
+        from bench_map import main as bench_map_main  # same folder (run as a script)
+
+        bench_map_main([])
     sys.stdout.flush()
 
 
