@@ -27,7 +27,7 @@ from multigap.errors import InputError, ModelError
 from multigap.explore import Explorer, MapCache, Parameters, error_line
 from multigap.explore.state import MAP_ETA, MAP_G, parameters_from_query
 from multigap.explore.worker import Worker
-from multigap.model import loads_model
+from multigap.model import dumps_model, loads_model
 from multigap.presets import preset
 from tolerances import EXPLORE_TC_RTOL, TC_SOLVE_RTOL
 
@@ -118,8 +118,6 @@ def test_bad_values_give_the_cli_line(tmp_path):
 
 
 def test_uploads_are_per_tab():
-    from multigap.model import dumps_model
-
     one, two = Explorer(), Explorer()
     name = one.upload("../my model.toml", dumps_model(preset("B")).encode())
     assert name == "my_model.toml"
@@ -341,11 +339,22 @@ def test_page_in_a_browser(server, tmp_path):
             expect(tc).not_to_have_attribute("data-eta", repr(eta), timeout=60_000)
             assert float(tc.get_attribute("data-eta") or "nan") == pytest.approx(eta + 0.01, abs=1e-9)
 
+            good = tmp_path / "my_B.toml"  # a valid file: offered as a model and computed
+            good.write_text(dumps_model(preset("B")), encoding="utf-8")
+            page.locator(".upload input[type=file]").set_input_files(str(good))
+            expect(tc).to_have_attribute("data-model", "my_B.toml", timeout=60_000)
+            expect(error).to_have_text("", timeout=60_000)
+            eta_b = float(tc.get_attribute("data-eta") or "nan")
+            ref = json.loads(cli("tc", "--model", str(good), "--eta", repr(eta_b), "--json").stdout)["tc_K"]
+            assert float(tc.get_attribute("data-tc") or "nan") == pytest.approx(ref, rel=EXPLORE_TC_RTOL)
+
+            g_first = tc.get_attribute("data-g")
             other = browser.new_page(viewport={"width": 1500, "height": 1000})
             other.goto(server + "/?eta=1.5&g=0.3", timeout=120_000)
             expect(other.locator(".tc-value")).to_have_attribute("data-eta", "1.5", timeout=120_000)
             assert other.locator(".tc-value").get_attribute("data-g") == "0.3"
-            assert tc.get_attribute("data-g") == "0.25"  # the first tab is untouched
+            assert tc.get_attribute("data-g") == g_first  # the first tab is untouched
+            assert tc.get_attribute("data-model") == "my_B.toml"
             shot = tmp_path / "explore.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000
