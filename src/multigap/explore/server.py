@@ -95,7 +95,10 @@ def make_server(
     def page() -> Any:  # a plain function: Panel calls it once per tab
         return make_page(cache, initial, files)
 
-    origins = [f"{h}:{port}" for h in {host, "localhost", "127.0.0.1"}]
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    # on loopback only pages of this server may open its websocket; a server bound to another
+    # address (asked for with --host) is reached under names it cannot know in advance
+    origins = [f"{h}:{port}" for h in {host, "localhost", "127.0.0.1"}] if loopback else ["*"]
     return pn.serve(
         {"/": page},
         port=port,

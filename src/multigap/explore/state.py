@@ -79,8 +79,6 @@ DOS_ETA = np.linspace(-0.5, 2.5, 301)
 #: Points per chunk of the background work (cut, map refinement): small, so that a change of a
 #: control waits at most one chunk.
 CHUNK_POINTS = 6
-#: Largest uploaded model file (bytes), as for model files on the command line.
-MAX_UPLOAD_BYTES = 1_000_000
 
 
 #: Query keys of the page and of ``/api/tc`` and the option each one stands for.
@@ -397,7 +395,7 @@ class Explorer:
             self._folder = Path(tempfile.mkdtemp(prefix="multigap-explore-"))
             self._cleanup = weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
         path = self._folder / base
-        path.write_bytes(data[: MAX_UPLOAD_BYTES + 1])
+        path.write_bytes(data)  # whole: the size check and its message are the command line's
         self._read(base, path)
         self.uploads[base] = path
         return base
