@@ -50,7 +50,10 @@ CORE = frozenset(
     }
 )
 #: Top-level modules (or packages) of the application layer.
-APP = frozenset({"sweep", "datasets", "io", "figures", "reproduce", "cli", "explore", "inverse", "__main__"})
+APP = frozenset(
+    {"sweep", "datasets", "io", "figures", "reproduce", "cli", "explore", "inverse", "__main__"}
+    | {"_sweep_worker"}  # the fork-server preload of sweep workers (sets BLAS threads, imports sweep)
+)
 #: A core module may be split into ``name_part.py`` files (e.g. ``eliashberg_kernels``).
 CORE_PREFIXES = ("eliashberg_", "stiffness_", "crossover_")
 
