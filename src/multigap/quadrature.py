@@ -60,13 +60,13 @@ def graded_buckets(
     different numbers of panels (states near and far from the Fermi point).
     """
     length = np.atleast_1d(np.asarray(length, dtype=float))
-    scale = np.broadcast_to(np.asarray(scale, dtype=float), length.shape)
-    n_row = _panels(length, scale, ratio)[3]
+    safe_len, w, span, n_row = _panels(length, scale, ratio)
     bucket = np.ceil(np.log2(n_row)).astype(int)  # 1 -> 0, 2 -> 1, 3-4 -> 2, 5-8 -> 3, ...
-    for b in np.unique(bucket):
-        rows = np.flatnonzero(bucket == b)
-        u, w = graded_nodes(length[rows], scale[rows], n_nodes, ratio)
-        yield rows, u, w
+    order = np.argsort(bucket, kind="stable")
+    bounds = np.flatnonzero(np.diff(bucket[order])) + 1
+    for rows in np.split(order, bounds):  # rows in increasing order within each group
+        u, wt = _nodes(length[rows], safe_len[rows], w[rows], span[rows], n_row[rows], n_nodes)
+        yield rows, u, wt
 
 
 def graded_nodes(
@@ -94,8 +94,19 @@ def graded_nodes(
         may drop them).
     """
     length = np.atleast_1d(np.asarray(length, dtype=float))
+    return _nodes(length, *_panels(length, scale, ratio), n_nodes)
+
+
+def _nodes(
+    length: NDArray[np.float64],
+    safe_len: NDArray[np.float64],
+    w: NDArray[np.float64],
+    span: NDArray[np.float64],
+    n_row: NDArray[np.float64],
+    n_nodes: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`graded_nodes` from the intervals' panel layout (:func:`_panels`)."""
     x, wq = gauss_legendre(n_nodes)
-    safe_len, w, span, n_row = _panels(length, scale, ratio)
     n_geo = int(n_row.max()) if n_row.size else 1
     k = np.minimum(np.arange(n_geo + 1) / n_row[..., None], 1.0)  # 0..1, then held at 1
     edges = np.empty((*length.shape, n_geo + 2))
