@@ -136,3 +136,29 @@ def test_cli_map_adaptive(tmp_path):
     assert n_interp > 0 and n_interp == ds.attrs["n_interpolated"]
     assert f"{n_interp} interpolated (not computed)" in res.output
     assert "--adaptive --levels 3" in ds.attrs["command"]
+
+
+def test_adaptive_map_resumes_after_an_interrupt(coarse, adaptive_run, tmp_path, monkeypatch):
+    from multigap.sweep import engine as sweep_engine
+
+    out = tmp_path / "killed.nc"
+    original = sweep_engine.solve_chunk
+    done: list[int] = []
+
+    def stop_after_three(chunk):
+        if len(done) == 3:  # after level 0 (15 coarse points: three chunks of 6), in level 1
+            raise KeyboardInterrupt
+        done.append(chunk.index)
+        return original(chunk)
+
+    opts = {"executor": "serial", "adaptive": True, "levels": 3, "chunk_size": 6, "progress": False}
+    monkeypatch.setattr(sweep_engine, "solve_chunk", stop_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        run_map(coarse, ETA, G, out=out, **opts)
+    monkeypatch.setattr(sweep_engine, "solve_chunk", original)
+    assert (tmp_path / "killed.nc.parts" / "level0").is_dir()
+    resumed = run_map(coarse, ETA, G, out=out, **opts)
+    assert resumed.chunks_reused == 3 and not (tmp_path / "killed.nc.parts").exists()
+    fresh = run_map(coarse, ETA, G, **opts).dataset
+    np.testing.assert_array_equal(resumed.dataset["tc"].values, fresh["tc"].values)
+    np.testing.assert_array_equal(resumed.dataset["status"].values, fresh["status"].values)
