@@ -13,6 +13,7 @@ __all__ = [
     "InputError",
     "NormalStateCollapse",
     "NonFiniteError",
+    "WorkersLost",
 ]
 
 
@@ -49,4 +50,11 @@ class NonFiniteError(ConvergenceError):
 
     The input lies beyond what double precision computes; it is never reported as a result
     (a sweep stores the point as ``failed`` with this message).
+    """
+
+
+class WorkersLost(MultigapError, RuntimeError):
+    """Every worker of a Dask cluster has gone for longer than the stated wait.
+
+    A map keeps its finished chunks; the same command resumes it once workers are back.
     """

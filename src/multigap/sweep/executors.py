@@ -16,19 +16,30 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import math
 import multiprocessing
 import os
-from collections.abc import Callable, Generator, Sequence
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, WorkersLost
 
 __all__ = [
     "CONNECT_TIMEOUT",
+    "NO_WORKERS_TIMEOUT",
     "EXECUTORS",
     "Executor",
     "dask_client",
@@ -39,8 +50,20 @@ __all__ = [
     "serial_map",
 ]
 
-#: Seconds to wait for a Dask scheduler at a ``tcp://`` address before giving up.
+#: Seconds to wait for a Dask scheduler at a ``tcp://`` address before giving up: the whole
+#: connect, the Dask handshake and the client's registration together.
 CONNECT_TIMEOUT = 5.0
+
+#: Seconds a Dask map waits with no worker connected to the scheduler before it stops with
+#: :class:`~multigap.errors.WorkersLost` (finished chunks are kept).  The environment variable
+#: ``MULTIGAP_NO_WORKERS_TIMEOUT`` (seconds) overrides it.
+NO_WORKERS_TIMEOUT = 60.0
+
+#: Largest handshake a Dask scheduler sends on connect (bytes); a larger length is not Dask.
+_MAX_HANDSHAKE_BYTES = 1 << 16
+
+#: Seconds between checks of a worker process that its parent (the caller) is still alive.
+_WATCHDOG_PERIOD = 0.5
 
 #: Module the process pool's fork server imports once, so that workers start warm.
 PRELOAD = "multigap._sweep_worker"  # one BLAS thread per worker, then the solvers
@@ -87,6 +110,110 @@ def _process_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
 
 
+def _user_paths() -> list[str]:
+    """Entries of ``sys.path`` that stand for the current directory ('' , '.', the cwd itself).
+
+    A worker must not import from them: a file there named like a module (``signal.py``) would
+    be imported, and executed, by every worker.  An entry holding multigap itself (a source
+    checkout run in place) is kept, else the workers could not import the package.
+    """
+    cwd = os.path.realpath(os.getcwd())
+    package_root = os.path.realpath(str(Path(__file__).resolve().parents[2]))
+    out = []
+    for entry in sys.path:
+        resolved = os.path.realpath(entry or ".")
+        if resolved == cwd and resolved != package_root:
+            out.append(entry)
+    return out
+
+
+@contextlib.contextmanager
+def clean_start() -> Iterator[None]:
+    """Start helper processes (fork server, resource tracker, Dask nannies) safely.
+
+    While the block runs: SIGINT is blocked in this thread, so that processes started here
+    inherit a blocked SIGINT (Ctrl-C reaches only the caller, which stops them in order: no
+    tracebacks from children; a Ctrl-C meanwhile is delivered when the block ends); the
+    current directory is not on the import path handed to them (``sys.path`` without it,
+    ``PYTHONSAFEPATH=1`` for their interpreter start).  Everything is restored afterwards.
+    """
+    blocked = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if blocked else None
+    removed = _user_paths()
+    old_path = list(sys.path)
+    old_safe = os.environ.get("PYTHONSAFEPATH")
+    try:
+        sys.path[:] = [p for p in sys.path if p not in removed]
+        os.environ["PYTHONSAFEPATH"] = "1"
+        yield
+    finally:
+        if old_safe is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = old_safe
+        sys.path[:] = old_path
+        if old_mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+
+
+def _start_fork_server(ctx: multiprocessing.context.BaseContext) -> None:
+    """Start the fork server (and resource tracker) inside :func:`clean_start`, if not running."""
+    if ctx.get_start_method() != "forkserver":  # pragma: no cover - Windows
+        return
+    from multiprocessing import forkserver
+
+    with clean_start():
+        forkserver.ensure_running()
+
+
+def _set_parent_death_signal() -> None:
+    """Linux: ask the kernel to SIGKILL this process when its parent exits (prctl)."""
+    if not sys.platform.startswith("linux"):  # pragma: no cover
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - exists, owned by another user
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:  # no /proc: trust kill(0)
+        return True
+
+
+def _worker_init(owner: int) -> None:
+    """Initialiser of each worker process: exit as soon as the process that owns the pool dies.
+
+    The worker's parent is the fork server, which exits when the owner does; the kernel then
+    kills the worker (``PR_SET_PDEATHSIG``), and a watchdog thread checks every
+    :data:`_WATCHDOG_PERIOD` s both the parent and the owner (other systems, or an owner that
+    is a zombie).  Without it a worker computing a long chunk would outlive a killed ``multigap
+    map`` by minutes, holding its stdout/stderr open.
+    """
+    _set_parent_death_signal()
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(_WATCHDOG_PERIOD)
+            if os.getppid() != parent or not _pid_alive(owner):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="multigap-parent-watchdog", daemon=True).start()
+
+
 def n_workers(workers: int | None) -> int:
     if workers is None:
         return os.cpu_count() or 1
@@ -124,9 +251,15 @@ def process_map(
     n = min(n_workers(workers), len(tasks))
     if n == 0:
         return
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=_process_context())
+    ctx = _process_context()
+    _start_fork_server(ctx)
+    pool = ProcessPoolExecutor(
+        max_workers=n, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),)
+    )
+    finished = False
     try:
-        pending = {pool.submit(func, task): i for i, task in enumerate(tasks)}
+        with clean_start():  # workers start here, with the import path handed to them now
+            pending = {pool.submit(func, task): i for i, task in enumerate(tasks)}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
@@ -139,8 +272,19 @@ def process_map(
                         "worker processes need); use executor='serial' to see the error in-process"
                     ) from exc
                 yield pending.pop(fut), result
+        finished = True
     finally:
+        if not finished:  # Ctrl-C, SIGTERM, an error or a closed iterator: stop the running tasks now
+            _terminate(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """SIGTERM the pool's worker processes (their results are no longer wanted)."""
+    processes = getattr(pool, "_processes", None) or {}
+    for proc in list(processes.values()):
+        with contextlib.suppress(Exception):
+            proc.terminate()
 
 
 def dask_client(scheduler: Any, workers: int | None) -> tuple[Any, list[Any]]:
@@ -181,9 +325,10 @@ def dask_client(scheduler: Any, workers: int | None) -> tuple[Any, list[Any]]:
     if isinstance(scheduler, Client):
         return scheduler, []
     if scheduler is None or scheduler == "local":
-        cluster = LocalCluster(
-            n_workers=n_workers(workers), threads_per_worker=1, processes=True, dashboard_address=":0"
-        )
+        with clean_start():  # nannies and workers: no SIGINT, no user directory on their path
+            cluster = LocalCluster(
+                n_workers=n_workers(workers), threads_per_worker=1, processes=True, dashboard_address=":0"
+            )
         try:
             client = Client(cluster)
         except BaseException:
@@ -195,15 +340,121 @@ def dask_client(scheduler: Any, workers: int | None) -> tuple[Any, list[Any]]:
             f"scheduler = {scheduler!r}: must be 'local', an address like 'tcp://HOST:PORT' "
             "or a dask.distributed.Client"
         )
-    try:
-        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-    except (OSError, TimeoutError, ValueError) as exc:
+    deadline = time.monotonic() + CONNECT_TIMEOUT
+    _probe_scheduler(scheduler, deadline)
+    remaining = max(deadline - time.monotonic(), 0.5)
+    box: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            box["client"] = Client(scheduler, timeout=remaining)
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+
+    thread = threading.Thread(target=connect, name="multigap-dask-connect", daemon=True)
+    thread.start()
+    thread.join(remaining + 1.0)  # the whole registration is bounded, whatever the server does
+    if "client" in box:
+        return box["client"], [box["client"]]
+    reason = type(box["error"]).__name__ if "error" in box else "no answer"
+    raise InputError(_no_scheduler(scheduler, reason))
+
+
+def _no_scheduler(scheduler: str, reason: str) -> str:
+    return (
+        f"scheduler = {scheduler!r}: no Dask scheduler answered within {CONNECT_TIMEOUT:g} s "
+        f"({reason}); start one with 'dask scheduler' and workers with "
+        f"'dask worker {scheduler}', or use scheduler='local'"
+    )
+
+
+def _probe_scheduler(scheduler: str, deadline: float) -> None:
+    """Connect to ``tcp://HOST:PORT`` with a plain socket and read the Dask handshake, by ``deadline``.
+
+    A Dask scheduler sends its handshake (a small framed message) as soon as it accepts a
+    connection; anything else (an HTTP server, a socket that accepts and stays silent, a
+    sender of garbage) fails here within the connect time, before a Dask client could wait on
+    it for minutes or allocate a length read from garbage.
+    """
+    parts = urlsplit(scheduler)
+    if parts.scheme != "tcp" or not parts.hostname or parts.path not in ("", "/"):
         raise InputError(
-            f"scheduler = {scheduler!r}: no Dask scheduler answered within {CONNECT_TIMEOUT:g} s "
-            f"({type(exc).__name__}); start one with 'dask scheduler' and workers with "
-            f"'dask worker {scheduler}', or use scheduler='local'"
+            f"scheduler = {scheduler!r}: not an address of the form 'tcp://HOST:PORT' "
+            "(or 'local' for a cluster on this machine)"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is None:
+        raise InputError(f"scheduler = {scheduler!r}: the port is missing or not a number (tcp://HOST:PORT)")
+
+    def left() -> float:
+        rest = deadline - time.monotonic()
+        if rest <= 0:
+            raise TimeoutError
+        return rest
+
+    def read(sock: socket.socket, n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            sock.settimeout(left())
+            chunk = sock.recv(n - len(data))
+            if not chunk:
+                raise ConnectionResetError("closed by the server")
+            data += chunk
+        return data
+
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=left()) as sock:
+            (size,) = struct.unpack("<Q", read(sock, 8))
+            if not 8 <= size <= _MAX_HANDSHAKE_BYTES:
+                raise _NotDask(f"a message of {size} bytes, not a Dask handshake")
+            body = read(sock, size)
+    except _NotDask as exc:
+        raise InputError(
+            f"scheduler = {scheduler!r}: the server there is not a Dask scheduler ({exc}); "
+            "give the address that 'dask scheduler' printed"
         ) from None
-    return client, [client]
+    except TimeoutError:
+        raise InputError(_no_scheduler(scheduler, "timed out")) from None
+    except OSError as exc:
+        raise InputError(_no_scheduler(scheduler, exc.strerror or str(exc) or type(exc).__name__)) from None
+    except UnicodeError:  # an unencodable host name
+        raise InputError(f"scheduler = {scheduler!r}: the host name cannot be looked up") from None
+    try:
+        from distributed.protocol import loads
+        from distributed.protocol.utils import unpack_frames
+
+        frames, extra = unpack_frames(body, partial=True)
+        if extra:
+            raise ValueError("buffers after the header")
+        info = loads(frames)
+        if not (isinstance(info, dict) and "pickle-protocol" in info):
+            raise ValueError("no handshake fields")
+    except Exception:
+        raise InputError(
+            f"scheduler = {scheduler!r}: the server there is not a Dask scheduler (its first "
+            "message is not a Dask handshake); give the address that 'dask scheduler' printed"
+        ) from None
+
+
+class _NotDask(Exception):
+    """The peer's first bytes are not a Dask message."""
+
+
+def no_workers_timeout() -> float:
+    """:data:`NO_WORKERS_TIMEOUT`, or ``MULTIGAP_NO_WORKERS_TIMEOUT`` (seconds) when set."""
+    text = os.environ.get("MULTIGAP_NO_WORKERS_TIMEOUT")
+    if text is None:
+        return NO_WORKERS_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise InputError(f"MULTIGAP_NO_WORKERS_TIMEOUT = {text!r}: must be a number of seconds > 0")
+    return value
 
 
 def dask_map(
@@ -230,23 +481,58 @@ def dask_map(
     ------
     (int, object)
         The task's position and ``func(task)``, in order of completion.
+
+    Raises
+    ------
+    WorkersLost
+        When no worker has been connected for :data:`NO_WORKERS_TIMEOUT` s
+        (``MULTIGAP_NO_WORKERS_TIMEOUT``) while tasks are left.
     """
     client, owned = dask_client(scheduler, workers)
     futures: list[Any] = []
     try:
         if not tasks:
             return
-        from dask.distributed import as_completed
+        from dask.distributed import wait as dask_wait
 
+        patience = no_workers_timeout()
         futures = client.map(func, list(tasks), pure=False)
         index = {fut.key: i for i, fut in enumerate(futures)}
-        for fut, result in as_completed(futures, with_results=True):
-            yield index[fut.key], result
+        pending = set(futures)
+        last_seen = time.monotonic()
+        while pending:
+            try:
+                done, pending = dask_wait(pending, timeout=min(1.0, patience), return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing finished in this interval
+                done = set()
+            for fut in done:
+                yield index[fut.key], fut.result()
+            if done:
+                last_seen = time.monotonic()
+                continue
+            if _n_workers(client):
+                last_seen = time.monotonic()
+            elif time.monotonic() - last_seen > patience:
+                raise WorkersLost(
+                    f"no Dask worker has been connected to the scheduler for {patience:g} s with "
+                    f"{len(pending)} tasks left (workers died or were stopped); the finished "
+                    "chunks are kept: start workers and run the same command again to resume"
+                )
     finally:
         if futures:
             client.cancel(futures)
         for obj in owned:  # the client first, then the LocalCluster it runs on
             obj.close()
+
+
+def _n_workers(client: Any) -> int:
+    """Workers connected to the client's scheduler now (0 if the scheduler cannot say)."""
+    try:
+        return len(client.scheduler_info(n_workers=-1).get("workers", {}))
+    except TypeError:  # older distributed: no n_workers argument
+        return len(client.scheduler_info().get("workers", {}))
+    except Exception:
+        return 0
 
 
 #: The executors by name (the ``executor`` argument of :func:`compute_map`).
