@@ -20,6 +20,9 @@ from numpy.typing import ArrayLike, NDArray
 __all__ = ["graded_buckets", "graded_nodes", "gauss_legendre"]
 
 _MAX_RATIO = 3.0
+#: Fewest intervals that :func:`graded_buckets` groups by panel count (the nodes are the same
+#: either way; grouping only saves padding work in large batches).
+_BUCKET_MIN_ROWS = 1024
 _MAX_PANELS = 48
 
 
@@ -61,6 +64,9 @@ def graded_buckets(
     """
     length = np.atleast_1d(np.asarray(length, dtype=float))
     safe_len, w, span, n_row = _panels(length, scale, ratio)
+    if length.size < _BUCKET_MIN_ROWS:  # few rows: padding costs less than grouping
+        yield np.arange(length.size), *_nodes(length, safe_len, w, span, n_row, n_nodes)
+        return
     bucket = np.ceil(np.log2(n_row)).astype(int)  # 1 -> 0, 2 -> 1, 3-4 -> 2, 5-8 -> 3, ...
     order = np.argsort(bucket, kind="stable")
     bounds = np.flatnonzero(np.diff(bucket[order])) + 1
