@@ -21,8 +21,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
 from .constants import BCS_GAP_RATIO, HBAR2_2ME, KB
-from .errors import ConvergenceError, InputError
+from .errors import ConvergenceError, InputError, NormalStateCollapse
 from .kernels import gap_kernel
+from .model import check_count, check_finite, check_real
 from .problem import MU_MODES, PairingProblem, density_on_states
 from .states import BandStates
 from .tc import TcResult, solve_tc
@@ -215,13 +216,22 @@ def solve_gaps(
 
     Raises
     ------
+    NormalStateCollapse
+        (a :class:`~multigap.errors.ConvergenceError`) when the solve ends in the normal state
+        (all gaps 0) below Tc.
     ConvergenceError
-        When the solver fails or collapses to the normal state below Tc.
+        When the solver fails, or a value is not finite
+        (:class:`~multigap.errors.NonFiniteError`).
+
+    Notes
+    -----
+    Gaps carry a sign: with a repulsive (negative) interband coupling the gaps of coupled bands
+    have opposite signs (s± pairing), so a negative Δ_n — and a negative 2Δ_n/k_BTc — is a
+    valid result, not an error; its magnitude is the gap of band n.
     """
     if mu_mode not in MU_MODES:
         raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
-    if not (temperature >= 0 and math.isfinite(temperature)):
-        raise InputError(f"temperature = {temperature!r}: must be a finite number >= 0 K")
+    temperature = check_real("temperature", temperature, low=0.0, error=InputError)
     kt = KB * temperature
     tc = solve_tc(problem) if tc is None else tc
     floor_scale = 1e-9 * problem.omega
@@ -261,11 +271,14 @@ def solve_gaps(
         raise ConvergenceError(
             f"gap equation: mu still moving after {max_passes} q-grid rebuilds (last step {moved:.3g} meV)"
         )
+    check_finite(
+        f"gap equation at T = {temperature} K", mu=mu, residual=residual, gaps=np.concatenate(coeffs)
+    )
     # final states at the converged mu
     states = problem.states(mu, max(kt, floor_scale))
     peak = max(float(np.max(np.abs(st.factors @ c))) for st, c in zip(states, coeffs, strict=True))
     if peak < 1e-6 * scale0:
-        raise ConvergenceError(
+        raise NormalStateCollapse(
             f"gap equation collapsed to the normal state at T = {temperature} K although Tc = {tc.tc:.6g} K"
         )
     return GapResult(
@@ -276,6 +289,7 @@ def solve_gaps(
 
 
 def gap_at(problem: PairingProblem, result: GapResult, band: int, q: ArrayLike) -> NDArray[np.float64]:
-    """Δ_band(q) in meV at arbitrary q (1/nm) from a gap result (0-based band)."""
+    """Δ_band(q) in meV at arbitrary q (1/nm) from a gap result (0-based band; the sign is kept: s±)."""
+    band = check_count("band", band, 0, problem.bands.n_bands - 1, error=InputError)
     x = problem.bands.overlap_factors(np.atleast_1d(np.asarray(q, dtype=float)))[band]
     return x @ result.coefficients[band]

@@ -39,6 +39,10 @@ __all__ = [
 class BandGaps:
     """Per-band gap summary, meV.
 
+    The gaps are signed: with a repulsive (negative) interband coupling, coupled bands pair
+    with opposite signs (s± state), so a negative gap is a valid result whose magnitude is the
+    band's gap; only the relative sign between bands is physical (the overall sign is a gauge).
+
     Attributes
     ----------
     mean : ndarray
@@ -114,7 +118,8 @@ class GapSummary:
     gaps : BandGaps
         Per-band gaps, meV.
     ratios : ndarray
-        2Δ_n/(k_B Tc) (dimensionless; NaN where Tc = 0).
+        2Δ_n/(k_B Tc) (dimensionless; NaN where Tc = 0), signed like Δ_n: a negative ratio
+        is the s± sign of a band paired against the others by a repulsive interband coupling.
     mu, mu0 : float
         Chemical potential with gaps and normal-state μ₀, meV.
     result : GapResult
@@ -186,7 +191,10 @@ def zero_temperature_gaps(
     """Gaps of ``model`` at Lifshitz parameter η (T = 0 unless ``temperature`` is given, K).
 
     Parameters as in :func:`multigap.problem.pairing_problem`; ``mu_mode`` ``density``
-    (default) solves the number equation jointly, ``fixed`` keeps μ = μ₀.
+    (default) solves the number equation jointly, ``fixed`` keeps μ = μ₀.  Gaps and ratios are
+    signed (a negative value is the s± sign under a repulsive interband coupling, see
+    :class:`BandGaps`).  Out-of-range arguments raise :class:`~multigap.errors.InputError` or
+    :class:`~multigap.errors.ModelError` (ranges in :mod:`multigap.model`).
     """
     problem = pairing_problem(model, eta, g=g, interband=interband, omega0=omega0, n_nodes=n_nodes)
     return summarize(problem, solve_gaps(problem, temperature=temperature, mu_mode=mu_mode))

@@ -52,7 +52,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
 from .constants import HBAR2_2ME, KB
-from .errors import ConvergenceError, InputError, MultigapError
+from .errors import ConvergenceError, InputError, MultigapError, NormalStateCollapse
 from .kernels import occupation
 from .quadrature import graded_nodes
 from .status import Status
@@ -414,7 +414,7 @@ class BKTResult:
 
 def _collapsed(exc: ConvergenceError) -> bool:
     """Whether the gap solver found only the normal state (μ-mode density above its own Tc)."""
-    return "collapsed to the normal state" in str(exc)
+    return isinstance(exc, NormalStateCollapse)
 
 
 def bkt_temperature(
