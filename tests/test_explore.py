@@ -408,3 +408,24 @@ def test_page_downloads_every_view_without_a_server():
         assert page.worker.busy() == [] and page.cancel.disabled
     finally:
         page.close()
+
+
+def test_a_closed_tab_leaves_no_traceback():
+    """A websocket closed in the middle of a write is dropped; anything else reaches asyncio."""
+    pytest.importorskip("panel", reason="the explore extra (Panel/Bokeh) is not installed")
+    from tornado.websocket import WebSocketClosedError
+
+    from multigap.explore.server import _quiet_disconnects
+
+    seen: list[dict] = []
+
+    class Loop:
+        def default_exception_handler(self, context: dict) -> None:
+            seen.append(context)
+
+    _quiet_disconnects(
+        Loop(), {"message": "Task exception was never retrieved", "exception": WebSocketClosedError()}
+    )
+    assert seen == []
+    _quiet_disconnects(Loop(), {"message": "boom", "exception": ValueError("x")})
+    assert [c["message"] for c in seen] == ["boom"]

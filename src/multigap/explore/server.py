@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import Callable
@@ -59,6 +60,21 @@ class TcHandler(_QuietHandler):
 
     def post(self) -> None:
         self.send_error(405, reason="use GET /api/tc?model=A&eta=0.5")
+
+
+def _quiet_disconnects(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """asyncio's exception handler without the traceback of a tab closed while it was updated.
+
+    Tornado leaves "Task exception was never retrieved" with a WebSocketClosedError when a
+    browser tab goes away in the middle of a websocket write; nothing is wrong, so nothing is
+    printed.  Every other exception goes to asyncio's default handler.
+    """
+    from tornado.iostream import StreamClosedError
+    from tornado.websocket import WebSocketClosedError
+
+    if isinstance(context.get("exception"), (WebSocketClosedError, StreamClosedError)):
+        return
+    loop.default_exception_handler(context)
 
 
 def free_port(host: str) -> int:
@@ -151,6 +167,7 @@ def serve(
         name = upload_name(model)
         files[name] = Path(model).read_bytes()
     server = make_server(Parameters(model=name), host=host, port=port, files=files)
+    server.io_loop.asyncio_loop.set_exception_handler(_quiet_disconnects)
     server.start()
     shown = f"[{host}]" if ":" in host else host
     echo(f"multigap explore: open http://{shown}:{server.port}/ (Ctrl-C to stop)")
