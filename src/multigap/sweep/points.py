@@ -428,8 +428,11 @@ def solve_point(
     return _finish(rec, caught)
 
 
-def _record(settings: PointSettings, guess: float | None) -> _Point:
-    rec = _Point({var.name: var.fill for var in schema(settings) if not var.per_band})
+def _record(settings: PointSettings, guess: float | None, fills: dict[str, Any] | None = None) -> _Point:
+    """A new point record: every scalar variable at its fill value (``fills``: precomputed)."""
+    if fills is None:
+        fills = {var.name: var.fill for var in schema(settings) if not var.per_band}
+    rec = _Point(dict(fills))
     rec.values["start_guess"] = COLD_START if guess is None else float(guess)
     return rec
 
@@ -470,7 +473,8 @@ def solve_points(
     points: list[tuple[float, float, float | None]] = []
     for e, gg, w0 in zip(eta, g, omega0, strict=True):
         points.append((float(e), float(gg), None if w0 is None else float(w0)))
-    recs = [_record(settings, guesses[i]) for i in range(n)]
+    fills = {var.name: var.fill for var in schema(settings) if not var.per_band}
+    recs = [_record(settings, guesses[i], fills) for i in range(n)]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         problems = _problems(settings, recs, points)
