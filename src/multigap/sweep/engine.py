@@ -1,13 +1,17 @@
 """The sweep engine: a chunked, resumable, executor-agnostic run over a flat list of points.
 
 Maps, cuts and paths all reduce to the same thing: a flat list of points (η, g[, ω₀]) with a
-*row* label each, solved by :func:`multigap.sweep.points.solve_point` in fixed-size chunks.
+*row* label each, solved (:mod:`multigap.sweep.points`) in fixed-size chunks.
 
-* Chunk k holds points ``k*chunk_size … (k+1)*chunk_size - 1`` of the list, solved in order.
-* Inside a chunk the Tc search of a point starts from the Tc of the previous point of the same
-  row (a warm start); across chunks and rows nothing is shared.  The start of every point is
-  stored (``start_guess``), so the numbers are identical whatever the executor and the number
-  of workers, and any point can be recomputed alone from the stored file.
+* Chunk k holds points ``k*chunk_size … (k+1)*chunk_size - 1`` of the list.
+* Inside a chunk the points are solved level by level (:func:`warm_start_levels`): every
+  :data:`WARM_STRIDE`-th point of a row cold, the others from ln Tc interpolated between solved
+  neighbours of the same row (:func:`interpolated_guess`); the points of a level are solved
+  together (:func:`~multigap.sweep.points.solve_points`, ``theory.solve_tc_many``).  Across
+  chunks and rows nothing is shared.  The start of every point is stored (``start_guess``),
+  and a point gives the same bits alone as in its level, so the numbers are identical whatever
+  the executor and the number of workers, and any point can be recomputed alone from the
+  stored file.
 * With a parts folder (``out`` given), each finished chunk is written at once, self-identifying
   and checksummed (:mod:`multigap.sweep.store`); running the same computation again loads the
   chunks that verify and computes only the others.

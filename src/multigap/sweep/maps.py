@@ -191,7 +191,8 @@ def run_map(
     rtol : float
         Relative tolerance of every Tc.
     warm_start : bool
-        Start each Tc search from the previous point's Tc within a chunk and row.
+        Start the Tc searches from ln Tc interpolated between solved neighbours of the same
+        chunk and row (every 4th point cold; see :func:`multigap.sweep.engine.warm_start_levels`).
     progress : bool
         A tqdm progress bar over chunks (stderr).
     overwrite : bool
