@@ -117,8 +117,9 @@ def _map_dataset(
     )  # fmt: skip
     attrs["chunking"] = (
         "grid points numbered with eta fastest, then g" + (", then omega0" if has_w else "")
-        + "; chunk k = points k*chunk_size ... (k+1)*chunk_size-1, solved in order, warm starts "
-        "only between consecutive points of one chunk and one (g" + (", omega0" if has_w else "") + ") row"
+        + "; chunk k = points k*chunk_size ... (k+1)*chunk_size-1; in each run of one chunk and one (g"
+        + (", omega0" if has_w else "") + ") row every 4th point starts cold, the others from ln Tc "
+        "interpolated between solved neighbours (start_guess)"
     )  # fmt: skip
     return xr.Dataset(data, coords=coords, attrs=attrs)
 
