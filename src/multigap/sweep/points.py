@@ -488,9 +488,15 @@ def solve_points(
     if caught:
         return [solve_point(settings, *points[i], guesses[i]) for i in range(n)]
     given = dict(zip(ok, solved, strict=True))
+    # Tc only and no bound: the remaining stage copies the solved numbers (nothing can warn)
+    tc_only = settings.bound is None and settings.quantities == ("tc",)
     out = []
     for i, rec in enumerate(recs):
         if problems[i] is None:
+            out.append(_finish(rec, []))
+            continue
+        if tc_only:
+            _stages(settings, rec, *points[i], guesses[i], problem=problems[i], given=given[i])
             out.append(_finish(rec, []))
             continue
         with warnings.catch_warnings(record=True) as caught_i:
