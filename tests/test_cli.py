@@ -789,6 +789,13 @@ def test_a_registered_theory_runs_through_tc_with_its_options_and_diagnostics(ru
     iso = _json(runner.invoke(main, ["isotope", "--eta", "1", "--theory", "cli-toy-scaled", "--json"]))
     bcs_iso = _json(runner.invoke(main, ["isotope", "--eta", "1", "--json"]))
     assert iso["alpha"] == pytest.approx(bcs_iso["alpha"], rel=1e-4)
+    assert (iso["isotope_method"], bcs_iso["isotope_method"]) == ("finite-difference", "hellmann-feynman")
+    line = _one_line_error(
+        runner.invoke(
+            main, ["isotope", "--eta", "1", "--theory", "cli-toy-scaled", "--method", "hellmann-feynman"]
+        )
+    )
+    assert "cli-toy-scaled" in line and "finite-difference" in line
     # gaps: this theory has none, said in one line
     line = _one_line_error(runner.invoke(main, ["gaps", "--eta", "1", "--theory", "cli-toy-scaled"]))
     assert "cli-toy-scaled" in line and "gaps" in line

@@ -99,12 +99,16 @@ class PairingTheory(abc.ABC):
         name -> (units, long name).  Maps, cuts and paths store each as a variable.
     has_gaps : bool
         Whether :meth:`solve_gaps` is implemented (bounds such as BKT need finite-T gaps).
+    isotope_method : str
+        How :meth:`isotope` computes α, as reported to users: ``"finite-difference"`` (the
+        default method) or the name of the theory's own (BCS: ``"hellmann-feynman"``).
     """
 
     name: ClassVar[str] = ""
     title: ClassVar[str] = ""
     diagnostics: ClassVar[Mapping[str, tuple[str, str]]] = {}
     has_gaps: ClassVar[bool] = False
+    isotope_method: ClassVar[str] = "finite-difference"
 
     def options(self) -> dict[str, Any]:
         """The theory's options (JSON-ready), as recorded in files."""
@@ -223,6 +227,7 @@ class BCSTheory(PairingTheory):
     name: ClassVar[str] = "bcs"
     title: ClassVar[str] = "multi-band BCS (sharp cutoff, paper eq. 8)"
     has_gaps: ClassVar[bool] = True
+    isotope_method: ClassVar[str] = "hellmann-feynman"
 
     def solve_tc(
         self,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..errors import InputError
 from .options import (
     bound_options,
     model_option,
@@ -294,10 +295,12 @@ def gaps(
 @pairing_options
 @click.option(
     "--method",
-    type=click.Choice(["hellmann-feynman", "finite-difference"]),
-    default="hellmann-feynman",
+    type=click.Choice(["own", "hellmann-feynman", "finite-difference"]),
+    default="own",
     show_default=True,
-    help="The theory's own slope (BCS: exact, Hellmann-Feynman), or a central difference in ln omega0.",
+    help="own: the theory's own method (BCS: the exact Hellmann-Feynman slope; Eliashberg: a central "
+    "difference); hellmann-feynman: insist on the exact slope (BCS); finite-difference: a central "
+    "difference in ln omega0.  The method used is printed.",
 )
 @theory_options
 @bound_options
@@ -330,11 +333,17 @@ def isotope(
     th, bd = resolve_theory(theory, theory_option, bound, bound_option)
     m = resolve_pairing_model(model_spec, g, interband, omega0, nodes)
     problem = pairing_problem(m, eta)
+    if method == "hellmann-feynman" and th.isotope_method != method:
+        raise InputError(
+            f"--method hellmann-feynman: theory {th.name!r} has no Hellmann-Feynman slope (its own "
+            f"method is {th.isotope_method}); use --method own or finite-difference"
+        )
     tc_result = th.solve_tc(problem)
     if method == "finite-difference":
         alpha = PairingTheory.isotope(th, problem, tc=tc_result)  # the generic central difference
     else:
         alpha = th.isotope(problem, tc=tc_result)
+        method = th.isotope_method  # what the theory actually did
     br = _bounded(problem, th, bd, tc_result)
     payload = {
         **_pairing_payload(m, eta),
