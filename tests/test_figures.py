@@ -312,6 +312,19 @@ def test_undefined_points_are_counted_in_a_note_not_hidden(names):
     )
 
 
+def test_a_per_point_floor_is_named_instead_of_the_model_floor():
+    """A theory with a per-point floor (variable ``tc_floor``, e.g. Eliashberg's Matsubara grid):
+    the note gives the floor of the points left out, one value or a range."""
+    ds = _synthetic_cut("A", 0.25, n_floor=3)
+    floors = np.full(ds.sizes["eta"], 9.0)
+    floors[:3] = [0.5, 0.75, 1.25]
+    varied = ds.assign(tc_floor=("eta", floors))
+    assert omitted_note(varied) == "not shown: 3 below the floor 0.5-1.25 K (per point)"
+    same = ds.assign(tc_floor=("eta", np.where(np.arange(floors.size) < 3, 2.0, 9.0)))
+    assert omitted_note(same) == "not shown: 3 below the floor 2 K"
+    assert omitted_note(ds) == "not shown: 3 below the floor 1e-08 K"  # no variable: the model's
+
+
 def test_tc_vs_anisotropy_figure_points_colour_bar_and_maximum():
     a, b = _synthetic_cut("A", 0.25), _synthetic_cut("B", 1 / 3)
     fig = tc_vs_anisotropy_figure(a, b)

@@ -218,7 +218,8 @@ def map_(
     same command again and only the missing chunks are computed.  At the end a summary: points,
     converged / below the floor / failed, wall time.  Draw the map with `multigap plot`.
     """
-    from ..status import Status, status_counts
+    from ..figures.style import floor_text
+    from ..status import Status, status_counts, status_mask
     from ..sweep import run_map
     from ..theories import DEFAULT_THEORY
 
@@ -280,7 +281,7 @@ def map_(
     click.echo(
         f"map of model {model.name}{theory_text}: {n_points} points ({ds.sizes['eta']} eta x "
         f"{ds.sizes['g']} g): {counts['converged']} converged, {counts['below_floor']} below the floor "
-        f"({model.numerics.tc_floor:g} K), {counts['failed']} failed"
+        f"({floor_text(ds, status_mask(ds['status'].values, Status.BELOW_FLOOR))}), {counts['failed']} failed"
         + (f", {counts['interpolated']} interpolated (not computed)" if counts.get("interpolated") else "")
     )
     if counts["converged"]:

@@ -31,6 +31,8 @@ __all__ = [
     "BAND_COLORS",
     "MODEL_COLORS",
     "band_color",
+    "floor_k",
+    "floor_text",
     "model_color",
     "omitted_note",
     "status_names",
@@ -169,7 +171,8 @@ def omitted_note(
         if name in skip:
             continue
         if name == str(Status.BELOW_FLOOR):
-            parts.append(f"{n} below the floor {floor_k(ds):g} K")
+            below = status_mask(ds[variable].values, Status.BELOW_FLOOR)
+            parts.append(f"{n} below the floor {floor_text(ds, below if mask is None else below & mask)}")
         else:
             parts.append(f"{n} {name.replace('_', ' ')}")
     return "not shown: " + ", ".join(parts) if parts else None
@@ -199,6 +202,31 @@ def theory_label(ds: xr.Dataset) -> str | None:
         return None
     bound = str(ds.attrs.get("bound", "none"))
     return f"theory: {theory}" + ("" if bound in ("", "none") else f", bound: {bound}")
+
+
+def floor_text(ds: xr.Dataset, where: NDArray[np.bool_] | None = None) -> str:
+    """The Tc floor as text, e.g. ``"1e-08 K"``, or ``"0.52-1.7 K (per point)"`` where it varies.
+
+    A theory whose lowest resolved Tc depends on the point (Eliashberg: its Matsubara grid)
+    records it in a variable ``tc_floor`` (K); then the floor of the points ``where`` (default
+    all) is given, as one value or as a range.  Otherwise the model's floor (:func:`floor_k`).
+
+    Examples
+    --------
+    >>> floor_text(xr.Dataset(attrs={"tc_floor_K": 1e-8}))
+    '1e-08 K'
+    >>> floor_text(xr.Dataset({"tc_floor": ("eta", [0.5, 1.7, np.nan])}))
+    '0.5-1.7 K (per point)'
+    """
+    if "tc_floor" in ds:
+        values = np.asarray(ds["tc_floor"].values, dtype=float)
+        if where is not None and np.shape(where) == values.shape and np.any(where):
+            values = values[where]
+        values = values[np.isfinite(values)]
+        if values.size:
+            lo, hi = float(values.min()), float(values.max())
+            return f"{lo:.3g} K" if np.isclose(lo, hi, rtol=1e-3) else f"{lo:.3g}-{hi:.3g} K (per point)"
+    return f"{floor_k(ds):g} K"
 
 
 def floor_k(ds: xr.Dataset) -> float:
