@@ -23,7 +23,7 @@ from scipy import optimize
 from .constants import BCS_GAP_RATIO, HBAR2_2ME, KB
 from .errors import ConvergenceError, InputError, NormalStateCollapse
 from .kernels import gap_kernel
-from .model import check_count, check_finite, check_real
+from .model import TC_FLOOR_MIN, check_count, check_finite, check_real
 from .problem import MU_MODES, PairingProblem, density_on_states
 from .states import BandStates
 from .tc import TcResult, solve_tc
@@ -197,7 +197,7 @@ def solve_gaps(
     problem : PairingProblem
         Bands, couplings, cutoff, μ₀.
     temperature : float
-        Temperature in K (≥ 0; default 0).
+        Temperature in K: 0 (default) or >= :data:`~multigap.model.TC_FLOOR_MIN` (1e-20 K).
     mu_mode : {"density", "fixed"}
         ``density`` (default): μ is solved jointly so that the density equals the normal-state
         density of μ₀ at T = 0.  ``fixed``: μ = μ₀.
@@ -232,6 +232,10 @@ def solve_gaps(
     if mu_mode not in MU_MODES:
         raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
     temperature = check_real("temperature", temperature, low=0.0, error=InputError)
+    if 0.0 < temperature < TC_FLOOR_MIN:  # k_BT so small that E/k_BT overflows in the kernels
+        raise InputError(
+            f"temperature = {temperature!r} K: must be 0 or >= {TC_FLOOR_MIN:g} K (use 0 for T = 0)"
+        )
     kt = KB * temperature
     tc = solve_tc(problem) if tc is None else tc
     floor_scale = 1e-9 * problem.omega

@@ -96,6 +96,12 @@ TC_FLOOR_MIN = 1e-20
 ETA_MAX = 1e3
 
 
+def _show(value: Any) -> str:
+    """``repr(value)``, cut to 60 characters (a 400-digit integer is not repeated in full)."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:45]}... ({len(text)} characters)"
+
+
 def check_real(
     where: str,
     value: Any,
@@ -115,19 +121,19 @@ def check_real(
     0.5
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise error(f"{where} = {value!r}: must be a real number")
+        raise error(f"{where} = {_show(value)}: must be a real number")
     try:
         value = float(value)
     except OverflowError:  # an int beyond the float range
-        raise error(f"{where} = {value!r}: must be a finite number") from None
+        raise error(f"{where} = {_show(value)}: must be a finite number") from None
     if not math.isfinite(value):
-        raise error(f"{where} = {value!r}: must be finite")
+        raise error(f"{where} = {_show(value)}: must be finite")
     if positive and value <= 0.0:
-        raise error(f"{where} = {value!r}: must be > 0")
+        raise error(f"{where} = {_show(value)}: must be > 0")
     if low is not None and value < low:
-        raise error(f"{where} = {value!r}: must be >= {low:g}")
+        raise error(f"{where} = {_show(value)}: must be >= {low:g}")
     if high is not None and value > high:
-        raise error(f"{where} = {value!r}: must be <= {high:g}")
+        raise error(f"{where} = {_show(value)}: must be <= {high:g}")
     return value
 
 
@@ -142,11 +148,11 @@ def check_count(
     8
     """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise error(f"{where} = {value!r}: must be an integer")
+        raise error(f"{where} = {_show(value)}: must be an integer")
     if value < low:
-        raise error(f"{where} = {value!r}: must be >= {low}")
+        raise error(f"{where} = {_show(value)}: must be >= {low}")
     if value > high:
-        raise error(f"{where} = {value!r}: must be <= {high}")
+        raise error(f"{where} = {_show(value)}: must be <= {high}")
     return int(value)
 
 
@@ -160,14 +166,14 @@ def check_couplings(where: str, g: Any, *, error: type[MultigapError] = ModelErr
     try:
         arr = np.asarray(g, dtype=float)
     except (TypeError, ValueError, OverflowError):
-        raise error(f"{where} = {g!r}: must be a real number or a square matrix of them") from None
+        raise error(f"{where} = {_show(g)}: must be a real number or a square matrix of them") from None
     if arr.ndim > 2 or arr.size > N_BANDS_MAX**2:
         raise error(f"{where}: must be one number or a square matrix of at most {N_BANDS_MAX} bands")
     bad = ~np.isfinite(arr) | (np.abs(np.nan_to_num(arr, nan=0.0, posinf=np.inf)) > COUPLING_MAX)
     if np.any(bad):
         value = arr[bad].flat[0] if arr.ndim else float(arr)
         raise error(
-            f"{where} = {value!r}: couplings must be finite with |g| <= {COUPLING_MAX:g} "
+            f"{where} = {_show(value)}: couplings must be finite with |g| <= {COUPLING_MAX:g} "
             "(dimensionless g = U N0)"
         )
     return arr

@@ -312,10 +312,10 @@ def with_pairing_overrides(
         If an override makes an invalid model (the message names the field and the rule).
     """
     if g is not None:
-        model = model.with_g(float(g))
+        model = model.with_g(g)  # checked there (a real number, |g| <= COUPLING_MAX)
     pairing = model.pairing
     if interband is not None:
-        ib = np.asarray(interband, dtype=float)
+        ib = check_couplings("interband", interband)
         n = model.n_bands
         if ib.ndim == 0:
             rows = tuple(tuple(pairing.g[i][j] if i == j else float(ib) for j in range(n)) for i in range(n))
@@ -325,7 +325,7 @@ def with_pairing_overrides(
             raise ModelError(f"interband = {interband!r}: give one number or a {n}x{n} coupling matrix")
         pairing = dataclasses.replace(pairing, g=rows)
     if omega0 is not None:
-        pairing = dataclasses.replace(pairing, omega0=float(omega0))
+        pairing = dataclasses.replace(pairing, omega0=omega0)  # checked by Pairing
     numerics = model.numerics
     if n_nodes is not None:
         numerics = dataclasses.replace(numerics, n_q=n_nodes)
