@@ -59,6 +59,7 @@ __all__ = [
     "N_Q_RANGE",
     "N_Z_RANGE",
     "TC_FLOOR_MIN",
+    "DEFAULT_TC_FLOOR",
     "ETA_MAX",
 ]
 
@@ -92,6 +93,9 @@ N_Z_RANGE = (16, 4096)
 #: Smallest Tc floor, K (a denormal floor makes log(floor) -inf); the largest is set by the
 #: problem: k_B·tc_floor must stay below the pairing cutoff ω̃₀.
 TC_FLOOR_MIN = 1e-20
+#: Default Tc floor, K (numerics.tc_floor): Tc below it is reported as 0 with status
+#: ``below_floor``.  The one home of the default (problem.py and eliashberg.py use it).
+DEFAULT_TC_FLOOR = 1e-8
 #: Largest |η|: μ₀ = E_L + η ΔE at most 1000 band widths from the active band's edge.
 ETA_MAX = 1e3
 
@@ -482,7 +486,7 @@ class Numerics:
 
     n_q: int = 8
     n_z: int = 24
-    tc_floor: float = 1e-8
+    tc_floor: float = DEFAULT_TC_FLOOR
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "n_q", check_count("numerics.n_q", self.n_q, *N_Q_RANGE))

@@ -23,6 +23,7 @@ from .bands import BandStructure, KronigPenneyBands, lifshitz_scale
 from .errors import InputError, ModelError
 from .kernels import occupation
 from .model import (
+    DEFAULT_TC_FLOOR,
     N_Q_RANGE,
     OMEGA0_MAX,
     OMEGA0_MIN,
@@ -96,7 +97,7 @@ class PairingProblem:
     omega: float
     mu0: float
     n_nodes: int = 8
-    tc_floor: float = 1e-8
+    tc_floor: float = DEFAULT_TC_FLOOR
     active_band: int | None = None
 
     def __post_init__(self) -> None:
