@@ -53,6 +53,7 @@ CORE = frozenset(
 APP = frozenset(
     {"sweep", "datasets", "io", "figures", "reproduce", "cli", "explore", "inverse", "__main__"}
     | {"_sweep_worker"}  # the fork-server preload of sweep workers (sets BLAS threads, imports sweep)
+    | {"parsing"}  # text forms of option values (START:STOP:COUNT grids, number lists) for cli and inverse
 )
 #: A core module may be split into ``name_part.py`` files (e.g. ``eliashberg_kernels``).
 CORE_PREFIXES = ("eliashberg_", "stiffness_", "crossover_")

@@ -8,7 +8,7 @@ import io
 import numpy as np
 import pytest
 
-from multigap.errors import ConvergenceError
+from multigap.errors import ConvergenceError, InputError
 from multigap.inverse import (
     DataError,
     FitError,
@@ -19,13 +19,13 @@ from multigap.inverse import (
     linear_law_path,
     load_data,
     parse_free,
-    parse_pressure_range,
     read_data,
     read_path_table,
     shipped_data,
     straight_path,
 )
 from multigap.model import Numerics
+from multigap.parsing import MAX_GRID_POINTS, parse_pair, parse_range
 from multigap.status import Status
 from tolerances import FIT_COVERAGE_FRACTION, FIT_COVERAGE_SIGMAS, TC_SOLVE_RTOL
 
@@ -66,7 +66,7 @@ def test_path_through_map_grid_points_reproduces_the_map(fast_a):
 
 
 def test_linear_laws_and_straight_paths():
-    path = linear_law_path(parse_pressure_range("100:200:3"), eta_law=(-1.0, 0.01), g_law=(0.2, 0.001))
+    path = linear_law_path(parse_range("100:200:3"), eta_law=(-1.0, 0.01), g_law=(0.2, 0.001))
     np.testing.assert_allclose(path.eta, [0.0, 0.5, 1.0], atol=1e-15)
     np.testing.assert_allclose(path.g, [0.3, 0.35, 0.4], atol=1e-15)
     s = straight_path((-0.5, 0.1), (1.5, 0.3), 5)
@@ -99,11 +99,28 @@ def test_bad_path_tables_are_refused_with_one_line(table, message):
 
 
 def test_parse_errors_are_one_line():
-    for bad in ("120:100:3", "a:b:c", "120:200"):
-        with pytest.raises(PathError, match="--pressure"):
-            parse_pressure_range(bad)
+    for bad in ("120:100:3", "a:b:c", "120:200", "120:200:nan"):
+        with pytest.raises(InputError, match=r"^--pressure ") as info:
+            parse_range(bad, name="--pressure")
+        assert "\n" not in str(info.value)
     with pytest.raises(FitError, match="unknown parameter group 'mass'"):
         parse_free("eta-law,mass")
+
+
+def test_one_grid_parser_and_one_pair_parser_serve_the_cli_and_the_paths():
+    """Review H15 [4]: ``path --pressure`` had its own START:STOP:COUNT parser without the cap."""
+    import multigap.inverse.paths as paths
+    from multigap.cli import options
+
+    assert options.parse_range is parse_range  # the CLI's grids (map --eta, path --pressure)
+    assert not [name for name in vars(paths) if name.startswith("parse_")]  # no second parser
+    assert parse_range(f"150:200:{MAX_GRID_POINTS}").size == MAX_GRID_POINTS
+    with pytest.raises(InputError, match=f"at most {MAX_GRID_POINTS}"):
+        parse_range(f"150:200:{MAX_GRID_POINTS + 1}", name="--pressure")
+    assert parse_pair(" 0.5, 0.3 ") == (0.5, 0.3)
+    for bad, message in (("0.5", r"2 comma-separated numbers \(1 given\)"), ("0.5,inf", "finite")):
+        with pytest.raises(InputError, match=message):
+            parse_pair(bad, name="--from")
 
 
 def test_failed_points_are_reported_not_dropped(fast_a):

@@ -13,7 +13,8 @@ from multigap.cli import main
 from multigap.errors import InputError
 from multigap.inverse.design import design, read_bounds, template_parameters
 from multigap.model import Numerics, dump_model
-from tolerances import TC_SOLVE_RTOL
+from multigap.parsing import MAX_GRID_POINTS
+from tolerances import FIT_EXECUTOR_RTOL, TC_SOLVE_RTOL
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,22 @@ def fast_file(fast_a, tmp_path):
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def unconverged_design(fast_a, tmp_path_factory):
+    """``design --out --json`` stopped after one generation (not converged): result, payload, file."""
+    folder = tmp_path_factory.mktemp("design")
+    template, bounds, out = folder / "fast_a.toml", folder / "bounds.toml", folder / "design.nc"
+    dump_model(fast_a, template)
+    bounds.write_text(
+        "wire_width = 0.85\nspacer_width = 0.55\nbarrier = 4160\nwire_mass = 1.0\n"
+        "spacer_mass = [0.45, 0.65]\neta = [0.6, 1.4]\n"
+    )
+    args = ["design", "--g", "0.3", "--omega0", "330", "--model", str(template), "--bounds", str(bounds)]
+    args += ["--maxiter", "1", "--popsize", "3", "--executor", "serial", "--out", str(out), "--json"]
+    res = CliRunner().invoke(main, args)
+    return res, json.loads(res.stdout), out
 
 
 def test_toy_design_finds_the_dome_top_of_the_map_within_its_grid_step(fast_a):
@@ -132,8 +149,8 @@ def test_design_model_re_evaluated_by_multigap_tc_gives_the_reported_tc(fast_fil
             "--json",
         ],
     )
-    assert res.exit_code == 0, res.output
     payload = json.loads(res.stdout)
+    assert res.exit_code == (0 if payload["converged"] else 1), res.output
     check = runner.invoke(
         main, ["tc", "--model", str(out_model), "--eta", repr(payload["parameters"]["eta"]), "--json"]
     )
@@ -251,3 +268,71 @@ def test_fit_command_with_posterior_and_corner_plot(fast_file, tmp_path, runner)
     payload = json.loads(res.stdout)
     assert set(payload["posterior"]) == {"eta_a", "eta_b"}
     assert corner_png.stat().st_size > 0
+
+
+def test_design_out_records_model_theory_and_bound_so_the_design_reads_back(unconverged_design):
+    """Review H15 [12]: ``design --out`` had no model_toml/theory/bound attributes."""
+    from multigap.io import model_from_dataset, read_dataset
+    from multigap.model import loads_model
+
+    _, payload, out = unconverged_design
+    ds = read_dataset(out)
+    assert model_from_dataset(ds) == loads_model(payload["model_toml"])
+    assert (ds.attrs["theory"], ds.attrs["theory_options"], ds.attrs["bound"]) == ("bcs", "{}", "none")
+    assert loads_model(ds.attrs["template_model_toml"]).name == "A"
+
+
+def test_design_that_did_not_converge_exits_1_with_a_message_like_fit(unconverged_design):
+    res, payload, out = unconverged_design
+    assert payload["converged"] is False  # one generation of differential evolution
+    assert res.exit_code == 1
+    assert res.stderr.startswith("Error: the design search did not converge: ")
+    assert res.stderr.count("\n") == 1 and "--maxiter" in res.stderr
+    assert out.stat().st_size > 0  # the result is still written
+
+
+def test_path_pressure_grid_is_capped_and_pairs_are_checked_like_every_option(runner):
+    """Review H15 [4]: ``path --pressure 150:200:100000000`` ran unbounded (no cap on COUNT)."""
+    laws = ["--eta-law", "-1,0.0125", "--g-law", "0.3,0"]
+    res = runner.invoke(main, ["path", "--pressure", f"150:200:{MAX_GRID_POINTS + 1}", *laws])
+    assert res.exit_code == 2
+    assert "Invalid value for '--pressure'" in res.stderr and f"at most {MAX_GRID_POINTS}" in res.stderr
+    res = runner.invoke(main, ["path", "--pressure", "150:200:3", "--eta-law", "-1", "--g-law", "0.3,0"])
+    assert res.exit_code == 2
+    assert "Invalid value for '--eta-law'" in res.stderr and "2 comma-separated numbers" in res.stderr
+
+
+@pytest.fixture(scope="module")
+def fit_on_workers(fast_a, tmp_path_factory):
+    """``fit --workers 2`` (two starts on worker processes) in text mode, with --out."""
+    folder = tmp_path_factory.mktemp("fit")
+    template, out = folder / "fast_a.toml", folder / "fit.nc"
+    dump_model(fast_a, template)
+    args = ["fit", "--model", str(template), "--data", "h3s_dome_paper", "--free", "eta-law"]
+    args += ["--eta-law", "-1.05,0.012", "--g-law", "0.335,0", "--starts", "2", "--seed", "1"]
+    return CliRunner().invoke(main, [*args, "--workers", "2", "--out", str(out)]), out
+
+
+def test_fit_takes_executor_and_workers_like_path_and_design(fit_on_workers, fast_a, runner):
+    from multigap.inverse import fit_path, load_data
+    from multigap.io import read_dataset
+
+    res, out = fit_on_workers
+    assert res.exit_code == 0, res.output
+    serial = fit_path(
+        fast_a,
+        load_data("h3s_dome_paper"),
+        free=("eta-law",),
+        start={"eta_a": -1.05, "eta_b": 0.012, "g_c": 0.335},
+        n_starts=2,
+        seed=1,
+    )
+    np.testing.assert_allclose(read_dataset(out)["value"].values, serial.values, rtol=FIT_EXECUTOR_RTOL)
+    bad = runner.invoke(main, ["fit", "--data", "h3s_dome_paper", "--executor", "serial", "--workers", "2"])
+    assert bad.exit_code == 2 and "--executor serial runs in this process" in bad.stderr
+
+
+def test_fit_table_names_the_gap_ratio_of_the_active_band_to_the_one_below(fit_on_workers):
+    res, _ = fit_on_workers
+    header = next(line for line in res.stdout.splitlines() if "P (GPa)" in line)
+    assert header.split()[-1] == "Δ3/Δ2"  # model A: active band 3

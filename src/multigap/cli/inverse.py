@@ -8,6 +8,7 @@ and exits with status 1.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,11 @@ import click
 import numpy as np
 
 from ..errors import InputError
+from ..parsing import parse_pair
 from ..presets import resolve_model
 from .options import (
+    F,
+    GridRange,
     check_executor,
     executor_options,
     figure_path,
@@ -31,13 +35,44 @@ from .render import check_outputs, emit, model_payload, save_figure_quietly, wri
 __all__ = ["COMMANDS", "path", "fit", "design"]
 
 
-def _pair(name: str) -> Any:
-    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float] | None:
-        from ..inverse.paths import parse_pair
+def _pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float] | None:
+    """Callback of the ``A,B`` options (:func:`multigap.parsing.parse_pair`)."""
+    if value is None:
+        return None
+    try:
+        return parse_pair(value)
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from None
 
-        return None if value is None else parse_pair(value, name)
 
-    return callback
+def _outputs(plot_help: str, out_help: str) -> Callable[[F], F]:
+    """``--plot FILE``, ``--out FILE.nc``, ``--overwrite`` and ``--json`` of the inverse commands."""
+
+    def decorate(func: F) -> F:
+        func = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")(
+            func
+        )
+        func = overwrite_option(func)
+        func = click.option(
+            "--out", type=click.Path(path_type=Path), callback=output_path, default=None, help=out_help
+        )(func)
+        return click.option(
+            "--plot", type=click.Path(path_type=Path), callback=figure_path, default=None, help=plot_help
+        )(func)
+
+    return decorate
+
+
+def _local_executor(executor: str | None, workers: int | None, scheduler: str | None) -> str:
+    """``--executor`` of path and fit: this process unless --executor/--workers/--scheduler say."""
+    return executor or ("dask" if scheduler else "processes" if workers else "serial")
+
+
+def _exit_unless_converged(ctx: click.Context, converged: bool, what: str, message: str) -> None:
+    """After the result is printed and written: exit 1 with one line on stderr if not converged."""
+    if not converged:
+        click.echo(f"Error: {what} did not converge: {message}", err=True)
+        ctx.exit(1)
 
 
 def _data_files(specs: tuple[str, ...]) -> Any:
@@ -72,10 +107,8 @@ def _path_payload(ds: Any) -> dict[str, Any]:
 
 @click.command("path", short_help="Tc, gaps, Δ ratio and α along a pressure path in the (η, g) plane.")
 @model_option
-@click.option(
-    "--from", "start", callback=_pair("--from"), metavar="ETA0,G0", help="Start of a straight path."
-)
-@click.option("--to", "stop", callback=_pair("--to"), metavar="ETA1,G1", help="End of a straight path.")
+@click.option("--from", "start", callback=_pair, metavar="ETA0,G0", help="Start of a straight path.")
+@click.option("--to", "stop", callback=_pair, metavar="ETA1,G1", help="End of a straight path.")
 @click.option(
     "--points",
     type=click.IntRange(min=2, max=100_000),
@@ -84,10 +117,14 @@ def _path_payload(ds: Any) -> dict[str, Any]:
     help="Points of a straight path.",
 )
 @click.option(
-    "--pressure", "pressure", default=None, metavar="P0:P1:N", help="Pressures in GPa for --eta-law/--g-law."
+    "--pressure",
+    "pressure",
+    type=GridRange(),
+    default=None,
+    help="Pressures in GPa for --eta-law/--g-law: P0:P1:N (N points) or one pressure.",
 )
-@click.option("--eta-law", callback=_pair("--eta-law"), metavar="A,B", help="eta(P) = A + B*P (P in GPa).")
-@click.option("--g-law", callback=_pair("--g-law"), metavar="C,D", help="g(P) = C + D*P (P in GPa); g < 0.5.")
+@click.option("--eta-law", callback=_pair, metavar="A,B", help="eta(P) = A + B*P (P in GPa).")
+@click.option("--g-law", callback=_pair, metavar="C,D", help="g(P) = C + D*P (P in GPa); g < 0.5.")
 @click.option(
     "--table",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -119,28 +156,16 @@ def _path_payload(ds: Any) -> dict[str, Any]:
 )
 @theory_options
 @executor_options
-@click.option(
-    "--plot",
-    type=click.Path(path_type=Path),
-    callback=figure_path,
-    default=None,
-    help="Figure of Tc (and alpha) along the path with --data points.",
+@_outputs(
+    plot_help="Figure of Tc (and alpha) along the path with --data points.",
+    out_help="NetCDF file of the path (with a pressure coordinate where given).",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    callback=output_path,
-    default=None,
-    help="NetCDF file of the path (with a pressure coordinate where given).",
-)
-@overwrite_option
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
 def path(
     model_spec: str,
     start: tuple[float, float] | None,
     stop: tuple[float, float] | None,
     points: int,
-    pressure: str | None,
+    pressure: np.ndarray | None,
     eta_law: tuple[float, float] | None,
     g_law: tuple[float, float] | None,
     table: Path | None,
@@ -167,14 +192,7 @@ def path(
     failed and their message. Paths run in this process unless --executor, --workers or
     --scheduler say otherwise.
     """
-    from ..inverse.paths import (
-        PathError,
-        compute_path,
-        linear_law_path,
-        parse_pressure_range,
-        read_path_table,
-        straight_path,
-    )
+    from ..inverse.paths import PathError, compute_path, linear_law_path, read_path_table, straight_path
 
     ways = [
         start is not None or stop is not None,
@@ -201,7 +219,7 @@ def path(
     elif ways[1]:
         if pressure is None or eta_law is None or g_law is None:
             raise PathError("--pressure, --eta-law and --g-law go together")
-        p = linear_law_path(parse_pressure_range(pressure), eta_law, g_law, omega0=omega0)
+        p = linear_law_path(pressure, eta_law, g_law, omega0=omega0)
     else:
         assert table is not None
         p = read_path_table(table)
@@ -212,7 +230,7 @@ def path(
         theory=th,
         bound=bd,
         quantities=quants,
-        executor=executor or ("dask" if scheduler else "processes" if workers else "serial"),
+        executor=_local_executor(executor, workers, scheduler),
         workers=workers,
         scheduler=scheduler,
     )
@@ -290,21 +308,19 @@ def _start_values(
     show_default=True,
     help="Free parameter groups: eta-law, eta, g-law, g, omega0, interband.",
 )
-@click.option(
-    "--eta-law", callback=_pair("--eta-law"), metavar="A,B", help="Start (or fixed) eta(P) = A + B*P."
-)
-@click.option("--g-law", callback=_pair("--g-law"), metavar="C,D", help="Start (or fixed) g(P) = C + D*P.")
+@click.option("--eta-law", callback=_pair, metavar="A,B", help="Start (or fixed) eta(P) = A + B*P.")
+@click.option("--g-law", callback=_pair, metavar="C,D", help="Start (or fixed) g(P) = C + D*P.")
 @click.option("--omega0", type=float, default=None, help="Start (or fixed) bare phonon energy, meV.")
 @click.option("--interband", type=float, default=None, help="Start (or fixed) interband coupling.")
 @click.option(
     "--eta-range",
-    callback=_pair("--eta-range"),
+    callback=_pair,
     metavar="LO,HI",
     help="Bounds of eta on the measured pressure range [default -1,3].",
 )
 @click.option(
     "--g-range",
-    callback=_pair("--g-range"),
+    callback=_pair,
     metavar="LO,HI",
     help="Bounds of g on the measured pressure range [default 0,0.49].",
 )
@@ -335,22 +351,11 @@ def _start_values(
     help="Corner plot of the posterior (with --posterior).",
 )
 @theory_options
-@click.option(
-    "--plot",
-    type=click.Path(path_type=Path),
-    callback=figure_path,
-    default=None,
-    help="Figure of the fitted Tc(P) and alpha(P) with the data.",
+@executor_options
+@_outputs(
+    plot_help="Figure of the fitted Tc(P) and alpha(P) with the data.",
+    out_help="NetCDF file: prediction along P (pressure coordinate), data, parameters, covariance.",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    callback=output_path,
-    default=None,
-    help="NetCDF file: prediction along P (pressure coordinate), data, parameters, covariance.",
-)
-@overwrite_option
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
 @click.pass_context
 def fit(
     ctx: click.Context,
@@ -373,6 +378,9 @@ def fit(
     theory: str,
     theory_option: dict[str, Any],
     bound: str,
+    executor: str | None,
+    workers: int | None,
+    scheduler: str | None,
     plot: Path | None,
     out: Path | None,
     overwrite: bool,
@@ -382,7 +390,8 @@ def fit(
     interband) to measured data, from several starts; uncertainties and correlations from the
     Jacobian, chi2 and residuals, the predicted alpha(P) and gaps along the path.
 
-    Exit status 1 when the fit does not converge, 2 for bad input.
+    The starts run in this process unless --executor, --workers or --scheduler say otherwise
+    (one task per start). Exit status 1 when the fit does not converge, 2 for bad input.
     """
     from ..inverse.fit import fit_path, parse_free, sample_posterior
 
@@ -393,6 +402,7 @@ def fit(
     )
     if corner_plot is not None and not posterior:
         raise InputError("--corner needs --posterior")
+    check_executor(executor, workers, scheduler)
     groups = parse_free(free)
     th, bd = resolve_theory(theory, theory_option, bound)
     model = resolve_model(model_spec)
@@ -410,6 +420,9 @@ def fit(
         theory=th,
         bound=bd,
         allow_retracted=allow_retracted,
+        executor=_local_executor(executor, workers, scheduler),
+        workers=workers,
+        scheduler=scheduler,
     )
     if posterior:
         res = sample_posterior(res, n_steps=steps, seed=seed)
@@ -459,7 +472,8 @@ def fit(
     def text() -> str:
         lines = res.summary()
         lines.append("  prediction along the fitted path (1-sigma from the parameter covariance):")
-        lines.append("     P (GPa)     eta       g     Tc (K)        alpha    D_a/D_a-1")
+        a = res.model.active_band
+        lines.append(f"     P (GPa)     eta       g     Tc (K)        alpha       Δ{a}/Δ{a - 1}")
         for i, p in enumerate(pred["pressure"].values):
             aniso = float(pred["anisotropy"].values[i]) if "anisotropy" in pred else float("nan")
             lines.append(
@@ -480,10 +494,7 @@ def fit(
         return "\n".join(lines)
 
     emit(ds, payload, as_json=as_json, out=out, plot=plot, figure=figure, text=text)
-    if not res.converged:
-        if not as_json:
-            click.echo(f"Error: the fit did not converge: {res.message}", err=True)
-        ctx.exit(1)
+    _exit_unless_converged(ctx, res.converged, "the fit", res.message)
 
 
 def _falsifiable(res: Any, pred: Any) -> list[str]:
@@ -514,6 +525,25 @@ def _falsifiable(res: Any, pred: Any) -> list[str]:
             "measurement of two gaps tests it)"
         )
     return lines
+
+
+#: Attributes of the design's eta-cut that ``design --out`` keeps: the model, theory and bound.
+_RECORDED_ATTRS = (
+    "model_name",
+    "model_toml",
+    "active_band",
+    "theory",
+    "theory_options",
+    "bound",
+    "bound_options",
+    "rtol",
+    "tc_floor_K",
+    "multigap_version",
+    "unit_system",
+    "Conventions",
+    "source",
+    "references",
+)
 
 
 @click.command("design", short_help="Superlattice with the largest Tc at given g and omega0 (global search).")
@@ -560,22 +590,11 @@ def _falsifiable(res: Any, pred: Any) -> list[str]:
     default=None,
     help="TOML file of the best model (readable by --model of every command).",
 )
-@click.option(
-    "--plot",
-    type=click.Path(path_type=Path),
-    callback=figure_path,
-    default=None,
-    help="Figure: Tc along eta of the design beside the template's.",
+@_outputs(
+    plot_help="Figure: Tc along eta of the design beside the template's.",
+    out_help="NetCDF file of both eta-cuts; the design model, theory and bound in attrs "
+    "(multigap.io.model_from_dataset reads the design back).",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    callback=output_path,
-    default=None,
-    help="NetCDF file of both eta-cuts, the design in attrs.",
-)
-@overwrite_option
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
 @click.pass_context
 def design(
     ctx: click.Context,
@@ -603,6 +622,9 @@ def design(
     largest Tc at coupling g and phonon energy omega0 (differential evolution on the sweep
     engine's executors); report the best model, its Tc against the template's at the same g
     and omega0, the sensitivity to +-2 % of each parameter and what limits the optimum.
+
+    Exit status 1 when the search does not converge within --maxiter generations (the result is
+    still printed and written), 2 for bad input.
     """
     import xarray as xr
 
@@ -654,9 +676,12 @@ def design(
     )
     from ..model import dumps_model
 
+    # the design's model, theory and bound as every multigap file records them (the design cut
+    # was computed with them), so that multigap.io.model_from_dataset reads the design back
+    ds.attrs.update({k: d_cut.attrs[k] for k in _RECORDED_ATTRS if k in d_cut.attrs})
     ds.attrs.update(
         {
-            "design_model_toml": dumps_model(res.model),
+            "title": f"Superlattice design at g = {g!r}, omega0 = {omega0!r} meV ({objective})",
             "template_model_toml": dumps_model(r_model),
             "design_tc_K": res.tc,
             "template_tc_K": float(res.reference["tc"]),
@@ -701,8 +726,9 @@ def design(
         return "\n".join(lines)
 
     emit(ds, payload, as_json=as_json, out=out, plot=plot, figure=figure, text=text)
-    if not res.converged and not as_json:
-        click.echo(f"note: {res.message} (raise --maxiter for a tighter optimum)", err=True)
+    _exit_unless_converged(
+        ctx, res.converged, "the design search", f"{res.message} (raise --maxiter for a tighter optimum)"
+    )
 
 
 COMMANDS = (path, fit, design)

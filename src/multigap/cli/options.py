@@ -6,7 +6,7 @@
 * :func:`pairing_options` — ``--eta``, ``--g``, ``--interband``, ``--omega0``, ``--nodes``;
 * :func:`theory_options` — ``--theory``, ``--theory-option KEY=VALUE``, ``--bound``;
 * :func:`executor_options` — ``--executor``, ``--workers``, ``--scheduler``;
-* :class:`GridRange` / :func:`parse_range` — ``START:STOP:COUNT``.
+* :class:`GridRange` — ``START:STOP:COUNT`` (parsed by :func:`multigap.parsing.parse_range`).
 
 Theory and bound names are checked against :func:`multigap.theories.available_theories` and
 :func:`~multigap.theories.available_bounds` when the command runs, so a theory registered at
@@ -28,6 +28,7 @@ import numpy as np
 
 from ..errors import InputError, ModelError
 from ..model import Model
+from ..parsing import parse_numbers, parse_range
 from ..presets import resolve_model
 
 if TYPE_CHECKING:
@@ -150,16 +151,13 @@ def non_negative(ctx: click.Context, param: click.Parameter, value: float) -> fl
 
 
 def parse_float_list(ctx: click.Context, param: click.Parameter, value: str | None) -> list[float] | None:
-    """Callback: comma-separated finite numbers."""
+    """Callback: comma-separated finite numbers (:func:`multigap.parsing.parse_numbers`)."""
     if value is None:
         return None
     try:
-        values = [float(v) for v in value.split(",") if v.strip()]
-    except ValueError:
-        raise click.BadParameter(f"{value!r}: give comma-separated numbers, e.g. 0.1,0.9,1.5") from None
-    if not all(math.isfinite(v) for v in values):
-        raise click.BadParameter(f"{value!r}: every number must be finite")
-    return values
+        return parse_numbers(value)
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def pairing_options(func: F) -> F:
@@ -459,10 +457,10 @@ def check_executor(executor: str | None, workers: int | None, scheduler: str | N
 class GridRange(click.ParamType):
     """``START:STOP:COUNT`` (COUNT points from START to STOP, both included) or one number.
 
-    Converts to a 1-D float array (``numpy.linspace``).  Malformed text, a non-finite number,
-    a COUNT below 1 or above :data:`MAX_GRID_POINTS`, a reversed range (START > STOP) and a
-    zero-width range with more than one point are rejected with a message naming the option
-    and the value.
+    Converts to a 1-D float array with :func:`multigap.parsing.parse_range` (the one parser of
+    the form).  Malformed text, a non-finite number, a COUNT below 1 or above
+    :data:`multigap.parsing.MAX_GRID_POINTS`, a reversed range (START > STOP) and a zero-width
+    range with more than one point are rejected with a message naming the option and the value.
     """
 
     name = "START:STOP:COUNT"
@@ -474,67 +472,6 @@ class GridRange(click.ParamType):
             return parse_range(str(value))
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
-
-
-#: Most points of one grid axis (``--eta``, ``--g`` of ``map``).
-MAX_GRID_POINTS = 100_000
-
-
-def parse_range(text: str) -> np.ndarray:
-    """Parse ``START:STOP:COUNT`` (inclusive, ``numpy.linspace``) or a single number.
-
-    Parameters
-    ----------
-    text : str
-        E.g. ``"-1:2:301"`` (301 points from −1 to 2) or ``"0.4"`` (one point).
-
-    Returns
-    -------
-    ndarray
-        The grid, increasing.
-
-    Raises
-    ------
-    ValueError
-        For empty, malformed, non-finite, reversed, degenerate or oversized ranges; the message
-        says which and shows the expected form.
-
-    Examples
-    --------
-    >>> parse_range("0:1:3").tolist()
-    [0.0, 0.5, 1.0]
-    """
-    form = "give START:STOP:COUNT (COUNT points, both ends included, e.g. -1:2:301) or one number"
-    raw = text.strip()
-    if not raw:
-        raise ValueError(f"{text!r}: empty; {form}")
-    parts = [p.strip() for p in raw.split(":")]
-    if len(parts) not in (1, 3) or any(not p for p in parts):
-        raise ValueError(f"{text!r}: malformed; {form}")
-    try:
-        start = float(parts[0])
-        stop = float(parts[1]) if len(parts) == 3 else start
-    except ValueError:
-        raise ValueError(f"{text!r}: START and STOP must be numbers; {form}") from None
-    if not (math.isfinite(start) and math.isfinite(stop)):
-        raise ValueError(f"{text!r}: START and STOP must be finite numbers")
-    if len(parts) == 1:
-        return np.array([start])
-    try:
-        count = int(parts[2])
-    except ValueError:
-        raise ValueError(f"{text!r}: COUNT must be a whole number of points; {form}") from None
-    if count < 1:
-        raise ValueError(f"{text!r}: empty range (COUNT = {count}); COUNT must be >= 1")
-    if count > MAX_GRID_POINTS:
-        raise ValueError(f"{text!r}: COUNT = {count} points; at most {MAX_GRID_POINTS} per axis")
-    if start > stop:
-        raise ValueError(f"{text!r}: reversed range (START {start:g} > STOP {stop:g}); give START <= STOP")
-    if start == stop and count > 1:
-        raise ValueError(f"{text!r}: START = STOP with COUNT = {count} repeats one value; use COUNT = 1")
-    if count == 1 and start != stop:
-        raise ValueError(f"{text!r}: one point cannot span {start:g} to {stop:g}; use COUNT >= 2")
-    return np.linspace(start, stop, count)
 
 
 def range_text(values: np.ndarray) -> str:

@@ -23,8 +23,6 @@ from .paths import (
     PressurePath,
     compute_path,
     linear_law_path,
-    parse_pair,
-    parse_pressure_range,
     read_path_table,
     straight_path,
 )
@@ -48,8 +46,6 @@ __all__ = [
     "PressurePath",
     "compute_path",
     "linear_law_path",
-    "parse_pair",
-    "parse_pressure_range",
     "read_path_table",
     "straight_path",
 ]

@@ -50,6 +50,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import time
@@ -620,6 +621,9 @@ def fit_path(
     bound_options: dict[str, Any] | None = None,
     allow_retracted: bool = False,
     strict: bool = False,
+    executor: str | None = "serial",
+    workers: int | None = None,
+    scheduler: Any = None,
 ) -> FitResult:
     """Least-squares fit of a pressure path to measured data.
 
@@ -650,6 +654,10 @@ def fit_path(
         Accept rows flagged ``retracted``.
     strict : bool
         Raise :class:`~multigap.errors.ConvergenceError` instead of returning an unconverged result.
+    executor, workers, scheduler : optional
+        Where the starts run, one task per start: ``"serial"`` (default, this process),
+        ``"processes"`` or ``"dask"`` (with ``scheduler``), as the sweep engine's
+        :data:`multigap.sweep.EXECUTORS`.  The result does not depend on the executor.
 
     Returns
     -------
@@ -710,36 +718,16 @@ def fit_path(
     x0 = np.clip(layout.to_internal(laws0), lo, hi)
     rng = np.random.default_rng(seed)
     starts_x = [x0] + [lo + (hi - lo) * rng.random(lo.size) for _ in range(n_starts - 1)]
-    starts: list[dict[str, Any]] = []
-    best: optimize.OptimizeResult | None = None
-    for k, x in enumerate(starts_x):
-        n_before = objective.n_eval
-        res = optimize.least_squares(
-            objective,
-            x,
-            bounds=(lo, hi),
-            method="trf",
-            diff_step=DIFF_STEP,
-            x_scale="jac",
-            max_nfev=max_nfev,
-        )
-        ok = res.status > 0
-        starts.append(
-            {
-                "start": k,
-                "x0": x.tolist(),
-                "x": res.x.tolist(),
-                "cost": float(2 * res.cost),
-                "status": int(res.status),
-                "converged": bool(ok),
-                "evaluations": objective.n_eval - n_before,
-            }
-        )
-        if ok and (best is None or res.cost < best.cost):
-            best = res
-    if best is None:
+    tasks = [(objective, x, lo, hi, max_nfev) for x in starts_x]
+    starts: list[dict[str, Any]] = [{}] * len(tasks)
+    for k, outcome in _run_starts(tasks, executor, workers, scheduler):
+        objective.n_eval += outcome["evaluations"]
+        objective.n_failed += outcome.pop("failed")
+        starts[k] = {"start": k, "x0": tasks[k][1].tolist(), **outcome}
+    converged_starts = [k for k, st in enumerate(starts) if st["converged"]]
+    if not converged_starts:
         # report the lowest-cost start anyway, marked as not converged
-        k_best = int(np.argmin([s["cost"] for s in starts]))
+        k_best = int(np.argmin([st["cost"] for st in starts]))
         theta = np.array(starts[k_best]["x"])
         message = (
             f"the optimiser did not converge from any of {len(starts)} starts "
@@ -747,8 +735,9 @@ def fit_path(
         )
         converged = False
     else:
-        theta = best.x
-        message = str(best.message)
+        k_best = min(converged_starts, key=lambda k: (starts[k]["cost"], k))
+        theta = np.array(starts[k_best]["x"])
+        message = starts[k_best]["message"]
         converged = True
     resid, model_vals, fails = objective.evaluate(theta)
     if fails:
@@ -812,6 +801,43 @@ def fit_path(
     if strict and not converged:
         raise ConvergenceError(f"fit of {data.source}: {message}")
     return result
+
+
+def _start_task(
+    task: tuple[_Objective, NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], int],
+) -> dict[str, Any]:
+    """One start of the multistart search (module level: picklable for worker processes)."""
+    objective, x, lo, hi, max_nfev = task
+    own = copy.copy(objective)  # counts of this start only, whatever process runs it
+    own.n_eval = own.n_failed = 0
+    res = optimize.least_squares(
+        own, x, bounds=(lo, hi), method="trf", diff_step=DIFF_STEP, x_scale="jac", max_nfev=max_nfev
+    )
+    return {
+        "x": res.x.tolist(),
+        "cost": float(2 * res.cost),
+        "status": int(res.status),
+        "converged": bool(res.status > 0),
+        "evaluations": own.n_eval,
+        "failed": own.n_failed,
+        "message": str(res.message),
+    }
+
+
+def _run_starts(
+    tasks: list[tuple[_Objective, NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], int]],
+    executor: str | None,
+    workers: int | None,
+    scheduler: Any,
+) -> list[tuple[int, dict[str, Any]]]:
+    """Run the starts on the sweep engine's executors; ``(start index, outcome)`` pairs."""
+    from ..sweep import EXECUTORS, resolve_executor
+
+    name = resolve_executor("serial" if executor is None and scheduler is None else executor, scheduler)
+    kwargs: dict[str, Any] = {"workers": workers}
+    if name == "dask":
+        kwargs["scheduler"] = scheduler
+    return list(EXECUTORS[name](_start_task, tasks, **kwargs))
 
 
 def _jacobian(

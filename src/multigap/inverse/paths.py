@@ -54,8 +54,6 @@ __all__ = [
     "PATH_COLUMNS",
     "straight_path",
     "linear_law_path",
-    "parse_pressure_range",
-    "parse_pair",
     "read_path_table",
     "compute_path",
 ]
@@ -148,48 +146,6 @@ class PressurePath:
 
     def __len__(self) -> int:
         return int(self.eta.size)
-
-
-def parse_pair(text: str, name: str) -> tuple[float, float]:
-    """Parse ``"X,Y"`` (two finite numbers) as given to ``--from``, ``--eta-law`` etc.
-
-    Examples
-    --------
-    >>> parse_pair("0.5, 0.3", "--from")
-    (0.5, 0.3)
-    """
-    parts = [p.strip() for p in str(text).split(",")]
-    try:
-        if len(parts) != 2:
-            raise ValueError
-        x, y = float(parts[0]), float(parts[1])
-    except ValueError:
-        raise PathError(
-            f"{name} = {text!r}: must be two numbers separated by a comma, e.g. 0.5,0.3"
-        ) from None
-    if not (math.isfinite(x) and math.isfinite(y)):
-        raise PathError(f"{name} = {text!r}: must be finite numbers")
-    return x, y
-
-
-def parse_pressure_range(text: str) -> NDArray[np.float64]:
-    """Parse ``"P0:P1:N"`` (GPa, GPa, count >= 2) into an increasing pressure grid.
-
-    Examples
-    --------
-    >>> parse_pressure_range("120:200:5").tolist()
-    [120.0, 140.0, 160.0, 180.0, 200.0]
-    """
-    parts = str(text).split(":")
-    try:
-        if len(parts) != 3:
-            raise ValueError
-        p0, p1, count = float(parts[0]), float(parts[1]), int(parts[2])
-    except ValueError:
-        raise PathError(f"--pressure {text!r}: must be START:STOP:COUNT, e.g. 120:200:9") from None
-    if not (math.isfinite(p0) and math.isfinite(p1)) or p1 <= p0 or count < 2:
-        raise PathError(f"--pressure {text!r}: need START < STOP (GPa) and COUNT >= 2")
-    return np.linspace(p0, p1, count)
 
 
 def straight_path(start: Sequence[float], stop: Sequence[float], n: int) -> PressurePath:
