@@ -48,7 +48,13 @@ continuation (:mod:`multigap.eliashberg_pade`).
 Low temperatures: the plain Matsubara grid holds at most ``max_matsubara`` positive
 frequencies, so it resolves k_BT ≥ cutoff·Ω/(2π·max_matsubara) (:meth:`EliashbergTheory.lowest_tc`).
 Below that temperature the answer is status ``below_floor`` with the floor reported — never a
-number from an under-resolved grid.
+number from an under-resolved grid: the Tc search never evaluates below the floor.
+
+Limits: ``max_matsubara`` ≤ :data:`MAX_MATSUBARA` (2048) and ``cutoff`` ≤ :data:`MAX_CUTOFF`
+(1000 Ω), so that one temperature costs bounded memory (the kernels are N × N and 3N × 4N
+arrays of N = max_matsubara frequencies: measured peak 1.7 GB and 10 s per temperature for
+model A at N = 2048 in μ mode ``density``, 0.5 GB at N = 1024); larger values raise
+:class:`~multigap.errors.InputError`.
 
 Units: energies meV, temperatures K, couplings dimensionless.
 
@@ -84,6 +90,7 @@ from .constants import HBAR2_2ME, KB
 from .eliashberg_pade import PADE_POINTS, gap_edges
 from .errors import ConvergenceError, InputError
 from .kernels import prefactor
+from .model import DEFAULT_TC_FLOOR, check_count, check_real
 from .problem import MU_MODES, PairingProblem
 from .quadrature import graded_nodes
 from .status import Status
@@ -109,6 +116,8 @@ __all__ = [
     "DEFAULT_CUTOFF",
     "DEFAULT_MAX_MATSUBARA",
     "MIN_MATSUBARA",
+    "MAX_MATSUBARA",
+    "MAX_CUTOFF",
     "COUPLINGS",
 ]
 
@@ -118,6 +127,13 @@ DEFAULT_CUTOFF = 15.0
 DEFAULT_MAX_MATSUBARA = 1024
 #: Smallest number of positive Matsubara frequencies (strong coupling, k_BT ≳ Ω).
 MIN_MATSUBARA = 32
+#: Largest accepted ``max_matsubara``: memory grows as N² (model A, μ mode density, one
+#: temperature: N = 1024 → 0.5 GB, 2048 → 1.7 GB and 10 s; 4096 would be ~6 GB).
+MAX_MATSUBARA = 2048
+#: Smallest and largest accepted Matsubara cutoff, units of Ω.  A larger cutoff only raises the
+#: floor cutoff·Ω/(2π·max_matsubara): at 1000 it is k_BT = 0.078 Ω even with MAX_MATSUBARA.
+MIN_CUTOFF = 2.0
+MAX_CUTOFF = 1000.0
 #: Coupling conventions: ``g`` (BCS couplings, λ = g√(ZZ)) or ``lambda`` (λ given directly).
 COUPLINGS = ("g", "lambda")
 #: Allen–Dynes strong-coupling constant C in k_BTc → C √λ Ω (λ → ∞, Einstein spectrum, μ* = 0);
@@ -430,7 +446,25 @@ class _Spectrum:
 
 
 def _n_matsubara(omega: float, kt: float, cutoff: float) -> int:
-    return max(MIN_MATSUBARA, math.ceil(cutoff * omega / (2.0 * math.pi * kt)))
+    """Positive Matsubara frequencies N ≥ cutoff·Ω/(2πk_BT) (at least MIN_MATSUBARA).
+
+    The ratio is shaved by 1e-12 relative before rounding up, so that k_BT at the floor
+    (exp(log(floor)) differs from it by an ulp or so) gets N = max_matsubara, not one more.
+
+    Raises
+    ------
+    InputError
+        If N would exceed :data:`MAX_MATSUBARA` (k_BT below every resolvable floor): the grid's
+        N × N kernels would exhaust memory.
+    """
+    ratio = cutoff * omega / (2.0 * math.pi * kt)
+    if not ratio <= MAX_MATSUBARA * (1.0 + 1e-9):
+        raise InputError(
+            f"Eliashberg: k_BT = {kt:.6g} meV needs {ratio:.4g} Matsubara frequencies at cutoff "
+            f"{cutoff:g} Ω (Ω = {omega:.6g} meV); at most {MAX_MATSUBARA} are allowed — the lowest "
+            f"temperature resolved is {_lowest_kt(omega, cutoff, MAX_MATSUBARA) / KB:.4g} K"
+        )
+    return max(MIN_MATSUBARA, math.ceil(ratio * (1.0 - 1e-12)))
 
 
 def _leading(
@@ -547,9 +581,11 @@ def _find_tc(
     x_floor = math.log(KB * floor_k)
     x_max = math.log(omega * 1e4)
     if guess is not None and math.isfinite(guess) and guess > 0:
-        x0 = min(max(math.log(KB * guess), x_floor), x_max)
+        x0 = math.log(KB * guess)
     else:
         x0 = math.log(omega / 20.0)
+    # never below the floor (an under-resolved grid, and N > max_matsubara frequencies)
+    x0 = min(max(x0, x_floor), x_max)
     f0 = f(x0)
     ln2 = math.log(2.0)
     x1 = x0 + (ln2 if f0 > 0 else -ln2)
@@ -587,18 +623,26 @@ def _lowest_kt(omega: float, cutoff: float, max_matsubara: int) -> float:
     return cutoff * omega / (2.0 * math.pi * max_matsubara)
 
 
-def _check_options(mu_star: float, cutoff: float, max_matsubara: int) -> None:
-    if not (math.isfinite(mu_star) and mu_star >= 0.0):
-        raise InputError(f"mu_star = {mu_star!r}: must be a finite number >= 0")
-    if not (math.isfinite(cutoff) and cutoff >= 2.0):
-        raise InputError(f"cutoff = {cutoff!r}: the Matsubara cutoff must be >= 2 (units of Ω)")
+def _check_options(mu_star: Any, cutoff: Any, max_matsubara: Any) -> tuple[float, float, int]:
+    """The options as (float, float, int) within their ranges, else :class:`InputError`.
+
+    mu_star: a real ≥ 0; cutoff: a real in [MIN_CUTOFF, MAX_CUTOFF] (units of Ω);
+    max_matsubara: an integer in [MIN_MATSUBARA, MAX_MATSUBARA]; and μ* ln(cutoff) < 1.
+    Text, bools and other non-numbers are refused (never a ValueError from ``float``).
+    """
+    mu_star = check_real("mu_star", mu_star, low=0.0, error=InputError)
+    cutoff = check_real(
+        "cutoff (Matsubara cutoff, units of Ω)", cutoff, low=MIN_CUTOFF, high=MAX_CUTOFF, error=InputError
+    )
+    max_matsubara = check_count(
+        "max_matsubara", max_matsubara, MIN_MATSUBARA, MAX_MATSUBARA, error=InputError
+    )
     if mu_star > 0 and mu_star * math.log(cutoff) >= 1.0:
         raise InputError(
             f"mu_star = {mu_star!r}, cutoff = {cutoff!r}: μ* ln(cutoff) ≥ 1, the rescaled "
             "pseudopotential diverges; lower one of them"
         )
-    if not (isinstance(max_matsubara, int | np.integer) and max_matsubara >= MIN_MATSUBARA):
-        raise InputError(f"max_matsubara = {max_matsubara!r}: must be an integer >= {MIN_MATSUBARA}")
+    return mu_star, cutoff, max_matsubara
 
 
 def _q_nodes(
@@ -854,7 +898,7 @@ def constant_dos_tc(
     cutoff: float = DEFAULT_CUTOFF,
     *,
     max_matsubara: int = DEFAULT_MAX_MATSUBARA,
-    tc_floor: float = 1e-8,
+    tc_floor: float = DEFAULT_TC_FLOOR,
     rtol: float = 1e-10,
     guess: float | None = None,
 ) -> ConstantDosResult:
@@ -874,9 +918,10 @@ def constant_dos_tc(
         Coulomb pseudopotential at the scale Ω (same for every band pair), rescaled to the
         Matsubara cutoff (Morel–Anderson).
     cutoff : float
-        Matsubara cutoff in units of Ω.
+        Matsubara cutoff in units of Ω (2 … :data:`MAX_CUTOFF` = 1000).
     max_matsubara : int
-        Largest number of positive Matsubara frequencies (sets the lowest Tc resolved).
+        Largest number of positive Matsubara frequencies (sets the lowest Tc resolved;
+        32 … :data:`MAX_MATSUBARA` = 2048).
     tc_floor : float
         Tc below max(tc_floor, lowest resolved) is reported as 0 with status ``below_floor``.
     rtol : float
@@ -895,9 +940,8 @@ def constant_dos_tc(
     ('converged', True)
     """
     lm = _lambda_matrix(lam)
-    if not (math.isfinite(omega_e) and omega_e > 0):
-        raise InputError(f"omega_e = {omega_e!r}: the Einstein energy must be > 0 meV")
-    _check_options(float(mu_star), float(cutoff), max_matsubara)
+    omega_e = check_real("omega_e (Einstein energy, meV)", omega_e, positive=True, error=InputError)
+    mu_star, cutoff, max_matsubara = _check_options(mu_star, cutoff, max_matsubara)
     n_b = lm.shape[0]
     ones = [np.ones(1) for _ in range(n_b)]
     st = _States(
@@ -942,7 +986,8 @@ class EliashbergTheory(PairingTheory):
         Coulomb pseudopotential at the scale Ω = ω̃₀ (default 0, like the BCS path), rescaled
         to the Matsubara cutoff (Morel–Anderson); it acts as μ* Ĩ^{nn'}(q, q') between all bands.
     cutoff : float
-        Matsubara cutoff ω_c in units of Ω (default 15).
+        Matsubara cutoff ω_c in units of Ω (default 15; :data:`MIN_CUTOFF` … :data:`MAX_CUTOFF`,
+        2 … 1000).
     coupling : {"g", "lambda"}
         ``g``: the problem's couplings are the BCS g_nn' and λ_nn' = g_nn' √(Z_n Z_n')
         (:func:`lambda_from_g`); ``lambda``: they are λ_nn' directly.
@@ -950,7 +995,8 @@ class EliashbergTheory(PairingTheory):
         Keep the normal self-energy χ (default True; False is the particle–hole symmetric
         approximation χ = 0).
     max_matsubara : int
-        Largest number of positive Matsubara frequencies; Tc below
+        Largest number of positive Matsubara frequencies (default 1024; :data:`MIN_MATSUBARA`
+        … :data:`MAX_MATSUBARA`, 32 … 2048: memory grows as its square); Tc below
         :meth:`lowest_tc` is reported as ``below_floor``.
 
     Examples
@@ -986,7 +1032,7 @@ class EliashbergTheory(PairingTheory):
             raise InputError(f"coupling = {self.coupling!r}: must be one of {', '.join(COUPLINGS)}")
         if not isinstance(self.chi, bool | np.bool_):
             raise InputError(f"chi = {self.chi!r}: must be true or false")
-        _check_options(float(self.mu_star), float(self.cutoff), self.max_matsubara)
+        _check_options(self.mu_star, self.cutoff, self.max_matsubara)
 
     def couplings(self, problem: PairingProblem) -> NDArray[np.float64]:
         """λ_nn' of ``problem`` in this theory's coupling convention (dimensionless)."""
@@ -1078,8 +1124,22 @@ class EliashbergTheory(PairingTheory):
         """Largest eigenvalue of the linearised Eliashberg equation at ``temperature`` (K), μ (meV).
 
         λ_max = 1 at Tc (dimensionless); default μ = μ₀.
+
+        Raises
+        ------
+        InputError
+            If ``temperature`` is below :meth:`lowest_tc` (the grid would need more than
+            ``max_matsubara`` frequencies).
         """
-        kt = KB * float(temperature)
+        floor = self.lowest_tc(problem)
+        temperature = check_real("temperature", temperature, positive=True, error=InputError)
+        if temperature < floor * (1.0 - 1e-9):
+            raise InputError(
+                f"temperature = {temperature!r} K: below the lowest temperature the Matsubara grid "
+                f"resolves ({floor:.4g} K = cutoff·Ω/(2π k_B max_matsubara)); raise max_matsubara "
+                f"(<= {MAX_MATSUBARA}) or lower the cutoff"
+            )
+        kt = KB * temperature
         mu = problem.mu0 if mu is None else float(mu)
         st = self._states(problem, mu, kt)
         return _leading(

@@ -66,21 +66,34 @@ def _lambda_option(ctx: click.Context, param: click.Parameter, value: str) -> li
     type=float,
     default=15.0,
     show_default=True,
-    help="Matsubara cutoff in units of Ω.",
+    help="Matsubara cutoff in units of Ω (2 to 1000).",
+)
+@click.option(
+    "--max-matsubara",
+    type=int,
+    default=1024,
+    show_default=True,
+    help="Largest number of positive Matsubara frequencies (32 to 2048); sets the lowest Tc resolved.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
 def eliashberg_tc(
-    lam: list[list[float]], omega_e: float, mu_star: float, cutoff: float, as_json: bool
+    lam: list[list[float]],
+    omega_e: float,
+    mu_star: float,
+    cutoff: float,
+    max_matsubara: int,
+    as_json: bool,
 ) -> None:
     """Tc of the Eliashberg equations with a constant density of states and one Einstein mode.
 
     Prints Tc in K (``tc_K`` in JSON), Tc/Ω, Z_n(iπk_BTc) and the lowest Tc the Matsubara grid
-    resolves; a Tc below it is reported as 0 with status below_floor.
+    resolves (cutoff Omega / (2 pi k_B max_matsubara)); a Tc below it is reported as 0 with
+    status below_floor, never computed on an under-resolved grid.
     """
     from ..constants import KB
     from ..eliashberg import allen_dynes_tc, constant_dos_tc
 
-    res = constant_dos_tc(lam, omega_e, mu_star, cutoff)
+    res = constant_dos_tc(lam, omega_e, mu_star, cutoff, max_matsubara=max_matsubara)
     payload = res.as_dict()
     if len(lam) == 1:
         payload["allen_dynes_tc_K"] = allen_dynes_tc(lam[0][0], omega_e, mu_star) / KB
@@ -94,6 +107,10 @@ def eliashberg_tc(
         f"Z(i pi k_B Tc) = {', '.join(f'{z:.6g}' for z in res.z)}",
         f"Matsubara frequencies at Tc: {res.n_matsubara}; lowest Tc resolved: {res.floor:.3g} K",
     ]
+    if res.status == "below_floor":
+        lines.append(
+            "Tc lies below the lowest Tc resolved: raise --max-matsubara (<= 2048) or lower --cutoff"
+        )
     if "allen_dynes_tc_K" in payload:
         lines.append(f"Allen-Dynes formula (f1 f2): {payload['allen_dynes_tc_K']:.6g} K")
     click.echo("\n".join(lines))
