@@ -24,6 +24,7 @@ from .constants import BCS_GAP_RATIO, HBAR2_2ME, KB
 from .errors import ConvergenceError, InputError, NormalStateCollapse
 from .kernels import gap_kernel
 from .model import TC_FLOOR_MIN, check_count, check_finite, check_real
+from .overlap import factor_basis
 from .problem import MU_MODES, PairingProblem, density_on_states
 from .states import BandStates
 from .tc import TcResult, solve_tc
@@ -95,11 +96,8 @@ class GapResult:
 
 def _compress(x: NDArray) -> tuple[NDArray, NDArray]:
     """X ≈ Y Vᵀ with orthonormal V (r × r'), dropping singular values below _SVD_RTOL·max."""
-    if x.shape[0] == 0:
-        return x[:, :0], np.zeros((x.shape[1], 0))
-    u, s, vt = np.linalg.svd(x, full_matrices=False)
-    keep = s > _SVD_RTOL * s[0] if s.size and s[0] > 0 else np.zeros(s.shape, bool)
-    return u[:, keep] * s[keep], vt[keep].T
+    v = factor_basis(x, _SVD_RTOL)
+    return x @ v, v
 
 
 def _solve_on_grid(

@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from .bands import BandStructure
 from .errors import InputError
 
-__all__ = ["overlap_tensor", "mean_overlap_matrix", "compress_factors", "discarded_weight"]
+__all__ = ["overlap_tensor", "mean_overlap_matrix", "compress_factors", "factor_basis", "discarded_weight"]
 
 
 def _q_array(name: str, q: ArrayLike) -> NDArray[np.float64]:
@@ -100,10 +100,8 @@ def compress_factors(x: ArrayLike, rtol: float = 1e-12) -> NDArray[np.float64]:
     The factors of all bands and q points are stacked into one matrix X (rows: every (n, q),
     columns: the z nodes r), so that the whole overlap matrix is Ĩ = X Xᵀ.  With the thin SVD
     X = U S Vᵀ, the singular values s_1 ≥ s_2 ≥ … above ``rtol · s_1`` are kept (k of them) and
-    Y = X V_k = U_k S_k.  A tool for analysing the factors; the solvers do not call it (a
-    model's bands reach them through :class:`~multigap.tabulated.TabulatedBands`, which
-    compresses the factors once per model with its own SVD, and the gap solver compresses
-    them again on its own q nodes).
+    Y = X V_k = U_k S_k, with V_k from :func:`factor_basis` (the one compression the solvers
+    use too).
 
     Error bound (exact, not asymptotic): Ĩ − Y Yᵀ = X (1 − V_k V_kᵀ) Xᵀ is positive semi-definite
     with spectral norm s_{k+1}² ≤ rtol² s_1² = rtol² ‖Ĩ‖₂; every entry obeys
@@ -125,11 +123,45 @@ def compress_factors(x: ArrayLike, rtol: float = 1e-12) -> NDArray[np.float64]:
     ndarray, shape (..., k)
         Compressed factors Y (dimensionless), same leading axes as ``x``, k <= min(rows, R).
     """
-    arr, s, vh = _svd(x, rtol)
-    keep = s > rtol * s[0] if s.size and s[0] > 0 else np.zeros(s.shape, dtype=bool)
-    flat = arr.reshape(-1, arr.shape[-1])
-    y = flat @ vh[keep].T
-    return y.reshape(*arr.shape[:-1], int(keep.sum()))
+    arr = np.asarray(x, dtype=float)
+    v = factor_basis(arr, rtol)
+    y = arr.reshape(-1, arr.shape[-1]) @ v
+    return y.reshape(*arr.shape[:-1], v.shape[1])
+
+
+def factor_basis(x: ArrayLike, rtol: float = 1e-12, *, min_rank: int = 0) -> NDArray[np.float64]:
+    """Orthonormal basis V (R × k) of the factors' kept right singular vectors: X ≈ (X V) Vᵀ.
+
+    The one low-rank compression of overlap factors in multigap: :func:`compress_factors`
+    returns Y = X V, :class:`~multigap.tabulated.TabulatedBands` compresses a model's factors
+    once with it, and the gap solver compresses the factors on its own q nodes with it.  Singular
+    values above ``rtol · s_1`` are kept (the error bound of :func:`compress_factors`).
+
+    Parameters
+    ----------
+    x : array_like, shape (..., R)
+        Overlap factors (dimensionless); all leading axes are stacked.
+    rtol : float
+        Relative singular-value cut-off, 0 <= rtol < 1.
+    min_rank : int
+        Keep at least this many columns (when X has that many singular values).
+
+    Returns
+    -------
+    ndarray, shape (R, k)
+        Orthonormal columns (dimensionless); k = 0 for an empty or zero X (unless ``min_rank``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.outer([1.0, 2.0, 3.0], [1.0, 1.0])   # rank 1
+    >>> factor_basis(x).shape
+    (2, 1)
+    """
+    _, s, vh = _svd(x, rtol)
+    keep = int(np.count_nonzero(s > rtol * s[0])) if s.size and s[0] > 0 else 0
+    keep = min(max(keep, min_rank), s.size)
+    return np.ascontiguousarray(vh[:keep].T)
 
 
 def discarded_weight(x: ArrayLike, rtol: float = 1e-12) -> float:

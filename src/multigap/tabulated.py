@@ -20,6 +20,7 @@ from scipy import fft
 
 from .bands import BandStructure
 from .errors import BandStructureError
+from .overlap import factor_basis
 
 __all__ = ["TabulatedBands"]
 
@@ -85,10 +86,8 @@ class TabulatedBands:
         # rank compression of the factors, common to all bands: X ≈ Y Vᵀ
         _, nb, r = x_coef.shape
         values = self._values(x_coef.reshape(j, nb * r)).reshape(j, nb, r).transpose(1, 0, 2)
-        _, s, vt = np.linalg.svd(values.reshape(nb * j, r), full_matrices=False)
-        keep = int(np.sum(s > factor_tol * s[0])) if s.size and s[0] > 0 else 0
-        keep = max(keep, 1)
-        v = vt[:keep].T
+        v = factor_basis(values.reshape(nb * j, r), factor_tol, min_rank=1)
+        keep = v.shape[1]
         self._e_coef = e_coef  # (J, nb)
         self._y_coef = np.einsum("jbr,rk->jbk", x_coef, v)  # (J, nb, keep)
         self.rank = keep
