@@ -1,4 +1,4 @@
-"""Density of states, electron density, Lifshitz points and Fermi contours (SPEC §2).
+"""Density of states, electron density, Lifshitz points and Fermi contours (docs/theory.md#dos).
 
 Reference values come from analytic limits (free 2D gas, band-edge curvatures), from an
 independent integration route (momentum variable and the bands' own root finder instead of the

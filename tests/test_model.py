@@ -1,4 +1,4 @@
-"""Frozen models, strict TOML and the Migdal-softened cutoff (DESIGN conventions; SPEC §3, §7)."""
+"""Frozen models, strict TOML and the Migdal-softened cutoff (docs/theory.md#cutoff, #presets)."""
 
 from __future__ import annotations
 

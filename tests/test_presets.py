@@ -1,4 +1,4 @@
-"""The presets reproduce the paper's active-band widths (SPEC §7)."""
+"""The presets reproduce the paper's active-band widths (docs/theory.md#presets)."""
 
 import pytest
 

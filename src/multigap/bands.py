@@ -1,4 +1,4 @@
-"""Exact subbands of a superlattice of quantum wires (paper §II, eqs. 2–4; SPEC §1).
+"""Exact subbands of a superlattice of quantum wires (paper §II, eqs. 2–4; docs/theory.md#bands).
 
 The Kronig–Penney problem for any periodic stack of piecewise-constant layers is solved with
 the transfer matrix of one period acting on (ψ, ψ'/m) (BenDaniel–Duke matching: ψ and ψ'/m
@@ -564,7 +564,7 @@ class KronigPenneyBands:
     def overlaps(self, q: ArrayLike, q2: ArrayLike | None = None) -> NDArray[np.float64]:
         """Pair-overlap integrals Ĩ^{nn'}(q, q') (dimensionless), shape (n, n, len(q), len(q2)).
 
-        Ĩ^{nn'}(q,q') = (1/d)∫_cell |ψ_nq(z)|² |ψ_n'q'(z)|² dz (SPEC §3); 1 for V → 0.
+        Ĩ^{nn'}(q,q') = (1/d)∫_cell |ψ_nq(z)|² |ψ_n'q'(z)|² dz (docs/theory.md#overlap); 1 for V → 0.
         """
         x1 = self.overlap_factors(q)
         x2 = x1 if q2 is None else self.overlap_factors(q2)

@@ -19,7 +19,7 @@ stored model alone reproduces every number.
 Values that are not defined (gaps where Tc is below the floor, α where Tc = 0) are NaN and the
 reason is in a ``status`` variable; ``attrs["missing_values"]`` says which.
 
-The core modules never import this one.  Units: nm, 1/nm, meV, K, m_e (SPEC.md).
+The core modules never import this one.  Units: nm, 1/nm, meV, K, m_e (docs/theory.md#units).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The two models of the paper (SPEC §7), ready to use.
+"""The two models of the paper (docs/theory.md#presets), ready to use.
 
 Both: wire L = 0.85 nm (V = 0, m_w = 1), spacer W = 0.55 nm (V = 4160 meV), m_x = m_w = 1,
 g₁₁ = g₂₂ = 0.10, interband g = 0.02, active band 3.  The spacer mass m_b is not given by the
