@@ -152,3 +152,81 @@ def test_crossover_figure_shades_the_preformed_pair_region_and_marks_regimes():
     assert np.isnan(top.lines[1].get_ydata()[3])  # ... and not drawn
     assert "bound: bkt" in top.get_title()
     assert bottom.get_yscale() == "log"
+
+
+def test_stiffness_command_refuses_an_absurd_temperature_in_one_line():
+    code, output = run("stiffness", "--eta", "0.2", "--temperature", "1e300")
+    assert code == 2, output
+    lines = output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:") and "temperature" in lines[0]
+
+
+def test_stiffness_command_prints_zero_in_the_normal_state():
+    code, output = run("stiffness", "--eta", "0.2", "--g", "0.4", "--temperature", "300", "--json")
+    assert code == 0, output
+    data = json.loads(output)
+    assert data["status"] == "normal"
+    assert data["jxx_meV"] == 0.0 and data["jzz_meV"] == 0.0
+    assert all(v == 0.0 for v in data["jxx_bands_meV"] + data["jzz_bands_meV"])
+
+
+class _Stop(Exception):
+    """Raised by the run_cut spy: the arguments are what the test checks, not the cut."""
+
+
+def test_crossover_command_passes_theory_and_model_options_to_the_engine(monkeypatch):
+    import multigap.sweep
+
+    seen: dict = {}
+
+    def spy(model, eta, **kwargs):
+        seen.update(model=model, eta=eta, **kwargs)
+        raise _Stop
+
+    monkeypatch.setattr(multigap.sweep, "run_cut", spy)
+    result = CliRunner().invoke(
+        main,
+        ["crossover", "--model", "B", "--g", "0.3", "--eta", "0.5", "--interband", "0.01",
+         "--omega0", "40", "--nodes", "12", "--theory", "eliashberg",
+         "--theory-option", "mu_star=0.1"],
+    )  # fmt: skip
+    assert isinstance(result.exception, _Stop), result.output
+    theory = seen["theory"]
+    assert theory.name == "eliashberg" and theory.mu_star == 0.1
+    model = seen["model"]
+    a = model.active_band - 1
+    assert model.pairing.g[a][a] == 0.3
+    assert model.pairing.g[0][1] == 0.01 and model.pairing.omega0 == 40.0
+    assert model.numerics.n_q == 12
+    assert seen["bound"] == "bkt" and seen["bound_options"]["mu_mode"] == "density"
+
+
+def test_crossover_command_refuses_a_theory_without_gaps_in_one_line():
+    register_theory(_NoGaps)
+    code, output = run("crossover", "--model", "B", "--eta", "0.5", "--theory", "test-crossover-no-gaps")
+    assert code == 2 and "does not compute gaps" in output
+    assert len(output.strip().splitlines()) == 1
+
+
+def test_crossover_text_says_empty_band_not_skipped():
+    from multigap.cli.crossover import _active_row
+
+    ds = _synthetic_cut([0, 0, 0, 0])
+    first = _active_row(ds, 0, 3)  # band 3 empty at η = −0.2
+    assert first.endswith("empty band") and "skipped" not in first
+    assert _active_row(ds, 1, 3).endswith("BEC")
+
+
+def test_crossover_figure_shades_regimes_only_where_they_are_computed():
+    """η = −0.6 (band empty: no regime) next to η = 0.2: the BEC background used to start
+    half-way, at η = −0.2, below the band edge."""
+    from matplotlib.patches import Rectangle
+
+    from multigap.figures.crossover import _spans
+
+    ds = _synthetic_cut([0, 0, 0, 0]).assign_coords(eta=[-0.6, 0.2, 0.6, 1.0])
+    assert _spans(ds["eta"].values, ds["regime"].sel(band=3).values)[0][0] == 0.2
+    fig = crossover_figure(ds)
+    for ax in fig.axes[:2]:
+        spans = [p for p in ax.patches if isinstance(p, Rectangle)]
+        assert spans and min(p.get_x() for p in spans) == pytest.approx(0.2)

@@ -24,7 +24,9 @@ from multigap.gaps import solve_gaps
 from multigap.problem import PairingProblem, cached_bands, density_on_states, pairing_problem
 from multigap.status import Status
 from multigap.stiffness import (
+    MAX_TEMPERATURE,
     BKTBound,
+    _kubo_bands,
     band_derivatives,
     bkt_temperature,
     stiffness_from_gaps,
@@ -116,8 +118,12 @@ def test_normal_state_stiffness_cancels_in_both_directions():
     tc = solve_tc(problem)
     s = superfluid_stiffness(problem, temperature=1.001 * tc.tc, tc=tc)
     assert s.status is Status.NORMAL
+    jxx, jzz, dens = _kubo_bands(problem, s.gaps)  # the Kubo sum itself, as in the gapped state
     scale = 100.0 / (4 * math.pi)
-    assert abs(s.jxx) < NORMAL_STIFFNESS_ATOL * scale and abs(s.jzz) < NORMAL_STIFFNESS_ATOL * scale
+    assert abs(jxx.sum()) < NORMAL_STIFFNESS_ATOL * scale and abs(jzz.sum()) < NORMAL_STIFFNESS_ATOL * scale
+    # ... and what is reported is exactly 0 (no round-off of either sign), the density kept
+    assert s.jxx == 0.0 and s.jzz == 0.0 and s.j == 0.0
+    assert s.density == pytest.approx(dens.sum()) and s.density > 0
 
 
 # ------------------------------------------------------------------------- superlattice
@@ -160,7 +166,31 @@ def test_superlattice_stiffness_vanishes_at_mean_field_tc(model_a_point):
     above = superfluid_stiffness(problem, temperature=1.001 * tc.tc, tc=tc)
     assert near.status is Status.CONVERGED and 0 < near.j < 0.05 * j0
     assert above.status is Status.NORMAL
-    assert abs(above.jxx) < NORMAL_STIFFNESS_ATOL * j0 and abs(above.jzz) < NORMAL_STIFFNESS_ATOL * j0
+    jxx, jzz, _ = _kubo_bands(problem, above.gaps)
+    assert abs(jxx.sum()) < NORMAL_STIFFNESS_ATOL * j0 and abs(jzz.sum()) < NORMAL_STIFFNESS_ATOL * j0
+
+
+def test_normal_state_stiffness_is_exactly_zero_per_band(model_a_point):
+    """Model A at 300 K (normal): J^xx was reported as -4.4e-9 meV, with negative per-band
+    values (quadrature round-off of the cancelling Kubo terms); it is 0 exactly."""
+    problem, tc = model_a_point
+    s = superfluid_stiffness(problem, temperature=300.0, tc=tc)
+    assert s.status is Status.NORMAL
+    assert s.jxx == 0.0 and s.jzz == 0.0
+    assert np.all(s.jxx_bands == 0.0) and np.all(s.jzz_bands == 0.0)
+    assert np.all(s.density_bands >= 0) and s.density > 0
+
+
+def test_absurd_temperatures_are_refused_and_the_largest_allowed_is_normal():
+    """T = 1e300 K used to exit 0 with J^xx = 6.6e149 meV and an overflow warning."""
+    problem = one_band(0.2, 100.0)
+    tc = solve_tc(problem)
+    for bad in (1e300, 2 * MAX_TEMPERATURE, math.inf, -1.0, math.nan):
+        with pytest.raises(InputError, match="temperature"):
+            superfluid_stiffness(problem, temperature=bad, tc=tc)
+    top = superfluid_stiffness(problem, temperature=MAX_TEMPERATURE, tc=tc)
+    assert top.status is Status.NORMAL and top.j == 0.0 and top.jxx == 0.0
+    assert math.isfinite(top.density) and top.density > 0
 
 
 def test_band_curvature_along_z_matches_the_exact_bands(model_a):

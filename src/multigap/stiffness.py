@@ -54,6 +54,7 @@ from scipy import optimize
 from .constants import HBAR2_2ME, KB
 from .errors import ConvergenceError, InputError, MultigapError, NormalStateCollapse
 from .kernels import occupation
+from .model import check_real
 from .quadrature import graded_nodes
 from .status import Status
 from .theories import BoundResult, PairingTheory, TcBound, get_theory
@@ -75,12 +76,17 @@ __all__ = [
     "bkt_temperature",
     "BKT_RTOL",
     "BOUND_RTOL",
+    "MAX_TEMPERATURE",
 ]
 
 #: Default relative tolerance of T_BKT (bracketed root search).
 BKT_RTOL = 1e-6
 #: Default relative tolerance of T_BKT in :class:`BKTBound` (maps, cuts): one gap solve fewer.
 BOUND_RTOL = 1e-4
+#: Largest temperature (K) :func:`superfluid_stiffness` accepts: k_BT = 8.6 eV, far above every
+#: mean-field Tc (k_BTc < ω̃₀) of the models; beyond it the thermal tails overflow (k_BT·60 in
+#: ξ², at T ~ 1e150 K) and the state is normal anyway (J = 0).
+MAX_TEMPERATURE = 1e5
 #: Thermal tails are integrated up to |ξ| = edge + _TAIL k_BT (e^{-60} neglected).
 _TAIL = 60.0
 #: Largest number of gap solves spent looking for a collapse below a failed temperature.
@@ -195,7 +201,8 @@ class Stiffness:
     mass_x : float
         Mass along x, m_e.
     status : Status
-        ``converged`` (gapped state) or ``normal`` (T ≥ T_MF: J = 0 up to quadrature error).
+        ``converged`` (gapped state) or ``normal`` (T ≥ T_MF: J = 0 exactly, per band too; the
+        Kubo terms cancel there by the f-sum rule, so they are not summed).
     gaps : GapResult
         The gap solution the stiffness was computed from.
     """
@@ -251,6 +258,34 @@ def stiffness_from_gaps(problem: PairingProblem, result: GapResult) -> Stiffness
     Returns
     -------
     Stiffness
+        In the normal state (``result.status == "normal"``) J^{xx} = J^{zz} = 0 exactly, per
+        band too, with the density still computed.
+    """
+    normal = result.status == "normal"
+    jxx, jzz, dens = _kubo_bands(problem, result, stiffness=not normal)
+    return Stiffness(
+        temperature=result.temperature,
+        jxx=float(jxx.sum()),
+        jzz=float(jzz.sum()),
+        jxx_bands=jxx,
+        jzz_bands=jzz,
+        density=float(dens.sum()),
+        density_bands=dens,
+        mu=result.mu,
+        mass_x=problem.bands.mass_x,
+        status=Status.NORMAL if normal else Status.CONVERGED,
+        gaps=result,
+    )
+
+
+def _kubo_bands(
+    problem: PairingProblem, result: GapResult, *, stiffness: bool = True
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Per band: J^{xx}, J^{zz} (meV; zeros unless ``stiffness``) and the density (1/nm²).
+
+    The Kubo sum of the module docstring, term by term.  In the normal state the two terms
+    cancel (f-sum rule) up to quadrature error — the tests check that cancellation here, while
+    :func:`stiffness_from_gaps` reports exactly 0 there.
     """
     kt = KB * result.temperature
     mass_x = problem.bands.mass_x
@@ -265,6 +300,8 @@ def stiffness_from_gaps(problem: PairingProblem, result: GapResult) -> Stiffness
         occ = occupation(a, d, kt, problem.omega, mass_x, problem.n_nodes)  # 1/nm, both spins
         d1, d2 = band_derivatives(problem.bands, st.q, n)
         dens[n] = float(np.dot(st.weight, occ))
+        if not stiffness:
+            continue
         para0 = para2 = np.zeros(st.q.size)
         if kt > 0:
             grid = _s_grid(a, d, kt, problem.omega, problem.n_nodes)
@@ -277,19 +314,7 @@ def stiffness_from_gaps(problem: PairingProblem, result: GapResult) -> Stiffness
         jxx[n] = 0.25 * float(
             np.dot(st.weight, (2.0 * HBAR2_2ME / mass_x) * occ - 8.0 * cx * HBAR2_2ME / mass_x * para2)
         )
-    return Stiffness(
-        temperature=result.temperature,
-        jxx=float(jxx.sum()),
-        jzz=float(jzz.sum()),
-        jxx_bands=jxx,
-        jzz_bands=jzz,
-        density=float(dens.sum()),
-        density_bands=dens,
-        mu=result.mu,
-        mass_x=mass_x,
-        status=Status.NORMAL if result.status == "normal" else Status.CONVERGED,
-        gaps=result,
-    )
+    return jxx, jzz, dens
 
 
 def _gap_result(
@@ -320,18 +345,25 @@ def superfluid_stiffness(
     problem : PairingProblem
         Bands, couplings, cutoff, μ₀.
     temperature : float
-        K (≥ 0).
+        K, 0 … :data:`MAX_TEMPERATURE` (1e5 K).
     theory : str or PairingTheory
         A theory with finite-temperature gaps (default ``"bcs"``).
     mu_mode : {"density", "fixed"}
-        μ of the gap solve: number equation at the density of μ₀ (default) or μ = μ₀.
+        μ of the gap solve: number equation at the density of μ₀ (default: the condensate at
+        fixed density, the physical state whose stiffness is measured) or μ = μ₀ (the default
+        of ``tc``; pass ``fixed`` to match a Tc at μ₀).
     tc : TcResult, optional
         The theory's Tc of ``problem`` (warm start of the gap solve); computed if omitted.
 
     Returns
     -------
     Stiffness
-        Status ``normal`` (and J ≈ 0) at T ≥ Tc.
+        Status ``normal`` (and J = 0 exactly) at T ≥ Tc.
+
+    Raises
+    ------
+    InputError
+        If ``temperature`` is negative, not a number or above :data:`MAX_TEMPERATURE`.
 
     Examples
     --------
@@ -344,6 +376,7 @@ def superfluid_stiffness(
     >>> bool(abs(s.jxx / s.galilean_jxx - 1) < 1e-8)
     True
     """
+    temperature = check_real("temperature (K)", temperature, low=0.0, high=MAX_TEMPERATURE, error=InputError)
     th = get_theory(theory)
     return stiffness_from_gaps(problem, _gap_result(problem, th, temperature, mu_mode, tc))
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 import click
 import numpy as np
 
-from ..presets import resolve_model
 from .options import (
     GridRange,
     RegistryChoice,
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..model import Model
+    from ..theories import PairingTheory
 
 __all__ = ["COMMANDS", "crossover", "crossover_cut", "stiffness"]
 
@@ -73,9 +73,13 @@ def _theory_only(func: Any) -> Any:
     default=0.0,
     show_default=True,
     callback=non_negative,
-    help="Temperature in K.",
+    help="Temperature in K (0 to 1e5; J = 0 exactly in the normal state).",
 )
-@mu_mode_option("density", "Solve mu with the number equation (fixed density), or keep mu = mu0.")
+@mu_mode_option(
+    "density",
+    "Solve mu with the number equation (fixed density; the default here, unlike tc's fixed), "
+    "or keep mu = mu0.",
+)
 @_theory_only
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
 def stiffness(
@@ -152,6 +156,11 @@ def crossover_cut(
     eta: Any,
     *,
     g: float | None = None,
+    interband: float | None = None,
+    omega0: float | None = None,
+    n_nodes: int | None = None,
+    theory: str | PairingTheory = "bcs",
+    theory_options: dict[str, Any] | None = None,
     executor: str | None = None,
     workers: int | None = None,
     scheduler: Any = None,
@@ -173,6 +182,14 @@ def crossover_cut(
         Lifshitz parameters η, 1-D.
     g : float, optional
         Active-band coupling (default: the model's).
+    interband, omega0, n_nodes : optional
+        Common interband coupling, bare phonon energy ω₀ (meV) and quadrature nodes per panel
+        (defaults: the model's), as for :func:`multigap.sweep.run_cut`.
+    theory : str or PairingTheory
+        Pairing theory of T_MF and of the gaps behind J(T) and the diagnostics; it must compute
+        finite-temperature gaps (default ``"bcs"``).
+    theory_options : dict, optional
+        Options of ``theory`` when it is given by name.
     executor, workers, scheduler, progress
         As for :func:`multigap.sweep.run_cut`.
     bound_options : dict, optional
@@ -201,7 +218,9 @@ def crossover_cut(
     from ..sweep import run_cut
 
     ds = run_cut(
-        model, eta, g=g, bound="bkt", bound_options={"mu_mode": "density", **(bound_options or {})},
+        model, eta, g=g, interband=interband, omega0=omega0, n_nodes=n_nodes,
+        theory=theory, theory_options=theory_options,
+        bound="bkt", bound_options={"mu_mode": "density", **(bound_options or {})},
         quantities=("tc", "gaps"),
         executor=executor, workers=workers, scheduler=scheduler, progress=progress,
     )  # fmt: skip
@@ -257,7 +276,7 @@ def _active_row(ds: xr.Dataset, i: int, a: int) -> str:
 
     status = Status.from_code(int(ds["crossover_status"].sel(band=a).values[i]))
     code = int(ds["regime"].sel(band=a).values[i])
-    regime = REGIMES[code] if code >= 0 else str(status)
+    regime = REGIMES[code] if code >= 0 else _undefined_labels().get(status, str(status))
     tc_status = Status.from_code(int(ds["status"].values[i]))
     tcs = (
         f"{num('tc_mf', '9.4g')}  {num('tc_bound', '9.4g')}"
@@ -279,6 +298,25 @@ def _active_row(ds: xr.Dataset, i: int, a: int) -> str:
     help="Lifshitz parameters: START:STOP:COUNT, both ends included (e.g. -0.2:1.2:15), or one value.",
 )
 @click.option("--g", type=float, default=None, help="Active-band coupling g = g33 (default: the model's).")
+@click.option(
+    "--interband",
+    type=float,
+    default=None,
+    help="Common interband coupling g_nn' (default: the model's, 0.02 in the presets).",
+)
+@click.option(
+    "--omega0",
+    type=float,
+    default=None,
+    help="Bare phonon energy omega0 (meV; default: the model's), softened by the Migdal factor.",
+)
+@click.option(
+    "--nodes",
+    type=click.IntRange(min=4, max=4096),
+    default=None,
+    help="Quadrature nodes per panel (default: the model's numerics.n_q; double it to check).",
+)
+@_theory_only
 @executor_options
 @click.option("--progress/--no-progress", default=False, show_default=True, help="tqdm bar on stderr.")
 @output_options
@@ -286,6 +324,11 @@ def crossover(
     model_spec: str,
     eta: np.ndarray,
     g: float | None,
+    interband: float | None,
+    omega0: float | None,
+    nodes: int | None,
+    theory: str,
+    theory_option: dict[str, Any],
     scheduler: str | None,
     workers: int | None,
     executor: str | None,
@@ -302,26 +345,28 @@ def crossover(
     (E_F,n = mu0 - E_L,n).  Between T_BKT and T_MF pairs exist without phase coherence.
     Regime of a band: BEC where mu - E_L,n < 0, BCS where k_F xi_pair >= 2 pi, crossover
     between.  Where a band is empty (mu0 below its edge) its diagnostics are undefined and
-    say so.  --plot draws T_MF and T_BKT vs eta with the pseudogap region shaded.
+    say so ("empty band").  --theory picks any theory with finite-temperature gaps (T_MF, J(T)
+    and the gaps all come from it); --interband, --omega0 and --nodes change the model as for
+    tc.  --plot draws T_MF and T_BKT vs eta with the pseudogap region shaded.
     """
-    from ..errors import ModelError
+    from ..errors import InputError
     from ..figures.crossover import crossover_figure
-    from .app import PackageError
 
     check_executor(executor, workers, scheduler)
     check_outputs({"--out": out, "--plot": plot}, inputs=[model_spec], overwrite=overwrite)
-    model = resolve_model(model_spec)
-    if g is not None:
-        try:
-            model = model.with_g(g)
-        except ModelError as exc:
-            raise PackageError(f"--g {g!r}: {exc}") from None
+    th, _ = resolve_theory(theory, theory_option, "none")
+    if not th.has_gaps:  # refused at once, before any Tc is solved
+        raise InputError(
+            f"--theory {th.name}: theory {th.name!r} does not compute gaps: no stiffness, BKT "
+            "bound or crossover diagnostics"
+        )
+    model = resolve_pairing_model(model_spec, g, interband, omega0, nodes)
     from .maps import scheduler_client
 
     with scheduler_client(executor, scheduler, workers) as client:
         ds = crossover_cut(
-            model, eta, executor="dask" if client is not None else executor, workers=workers,
-            scheduler=client, progress=progress,
+            model, eta, theory=th, executor="dask" if client is not None else executor,
+            workers=workers, scheduler=client, progress=progress,
         )  # fmt: skip
     a = model.active_band
     g_value = model.pairing.g[a - 1][a - 1]
@@ -330,6 +375,8 @@ def crossover(
         **model_payload(model),
         "g": g_value,
         "active_band": a,
+        "theory": th.name,
+        "theory_options": th.options(),
         "eta": ds["eta"].values,
         "tc_mf_K": ds["tc_mf"].values,
         "tc_bkt_K": ds["tc_bound"].values,
@@ -348,7 +395,8 @@ def crossover(
 
     def text() -> str:
         lines = [
-            f"model {model.name}: g = g{a}{a} = {g_value:g}; active band {a}; BKT: k_B T = (pi/2) J(T)",
+            f"model {model.name}: g = g{a}{a} = {g_value:g}; active band {a}; theory {th.name}; "
+            "BKT: k_B T = (pi/2) J(T)",
             f"{'eta':>7}  {'T_MF (K)':>9}  {'T_BKT (K)':>9}  {f'D{a}/E_F{a}':>9}  {'kF xi':>9}  regime",
         ]
         lines += [_active_row(ds, i, a) for i in range(ds.sizes["eta"])]
@@ -361,6 +409,12 @@ def crossover(
         return crossover_figure(ds)
 
     emit(ds, payload, as_json=as_json, out=out, plot=plot, figure=figure, text=text)
+
+
+def _undefined_labels() -> dict[Any, str]:
+    from ..status import Status
+
+    return {Status.SKIPPED: "empty band", Status.NORMAL: "no gap", Status.FAILED: "failed"}
 
 
 def _names(codes: Any) -> list[str]:

@@ -38,15 +38,29 @@ REGIME_COLORS = {"BCS": "#dbe9f6", "crossover": "#fdf1c9", "BEC": "#f9d9d4"}
 
 
 def _spans(eta: np.ndarray, codes: np.ndarray) -> list[tuple[float, float, int]]:
-    """Contiguous η intervals of equal regime code (edges half-way between samples)."""
+    """Contiguous η intervals of equal regime code, only where the regime is computed.
+
+    Between two computed samples the edge lies half-way; next to a sample without a regime
+    (code < 0: empty band, no gap, failed) the span ends at the computed sample itself, so a
+    coarse grid never shades a regime into η where none was computed (e.g. below the band).
+
+    Examples
+    --------
+    >>> _spans(np.array([-0.6, 0.2, 0.6]), np.array([-1, 1, 1]))
+    [(0.2, 0.6, 1)]
+    """
     if eta.size == 0:
         return []
+    codes = np.asarray(codes, dtype=int)
     mid = 0.5 * (eta[1:] + eta[:-1])
-    lo = np.concatenate([[eta[0]], mid])
-    hi = np.concatenate([mid, [eta[-1]]])
+    known = codes >= 0
+    lo = np.concatenate([[eta[0]], np.where(known[:-1], mid, eta[1:])])
+    hi = np.concatenate([np.where(known[1:], mid, eta[:-1]), [eta[-1]]])
     out: list[tuple[float, float, int]] = []
-    for a, b, c in zip(lo, hi, codes, strict=True):
-        if out and out[-1][2] == c:
+    for a, b, c, ok in zip(lo, hi, codes, known, strict=True):
+        if not ok:
+            continue
+        if out and out[-1][2] == c and out[-1][1] == float(a):
             out[-1] = (out[-1][0], float(b), int(c))
         else:
             out.append((float(a), float(b), int(c)))
@@ -92,9 +106,8 @@ def crossover_figure(ds: xr.Dataset) -> Figure:
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
     codes = ds["regime"].sel(band=a).values.astype(int)
     for lo, hi, c in _spans(eta, codes):
-        if c >= 0:
-            for ax in (top, bottom):
-                ax.axvspan(lo, hi, color=REGIME_COLORS[REGIMES[c]], lw=0, zorder=-2)
+        for ax in (top, bottom):
+            ax.axvspan(lo, hi, color=REGIME_COLORS[REGIMES[c]], lw=0, zorder=-2)
     for name in REGIMES:  # legend entries for the regimes present
         if REGIMES.index(name) in codes:
             top.fill_between([], [], color=REGIME_COLORS[name], label=f"band {a}: {name}")
