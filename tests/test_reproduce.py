@@ -310,6 +310,67 @@ def test_theory_comparison_is_built_from_the_map_files(run):
     assert "## Theories and bounds" in markdown and "`map_B_toy-half_toy-cap150.nc`" in markdown
 
 
+def test_bounded_maps_are_set_against_their_own_mean_field_dome(run):
+    """The bound's numbers (report ``mean_field``) recomputed from ``tc`` and ``tc_mf`` of each
+    bounded file; the two prose sections name what they compare."""
+    out, _, _, report, markdown = run
+    for m in "AB":
+        for e in report["theories"][m][1:]:
+            if e["bound"] == "none":
+                assert "mean_field" not in e
+                continue
+            ds = read_dataset(out / e["file"])
+            ok = (ds["status"] == Status.CONVERGED.code) & np.isfinite(ds["tc_mf"])
+            tc, mf = ds["tc"].where(ok), ds["tc_mf"].where(ok)
+            mean_field = e["mean_field"]
+            assert mean_field["tc_max_K"] == float(mf.max())
+            top = mf.where(mf == mf.max(), drop=True)
+            assert (mean_field["eta_at_max"], mean_field["g_at_max"]) == (
+                float(top["eta"][0]),
+                float(top["g"][0]),
+            )
+            assert mean_field["lowering"] == pytest.approx(1 - float(tc.max() / mf.max()), rel=1e-12)
+            assert mean_field["ratio_min"] == pytest.approx(float((tc / mf).min()), rel=1e-12)
+            at_top = ds.sel(g=mean_field["g_at_max"])
+            active = (tc.sel(g=mean_field["g_at_max"]) < mf.sel(g=mean_field["g_at_max"])).values
+            eta_active = at_top["eta"].values[active]
+            assert mean_field["eta_active"] == (
+                [float(eta_active.min()), float(eta_active.max())] if active.any() else None
+            )
+            line = next(
+                x for x in markdown.splitlines() if x.startswith(f"- Model {m}, `{e['theory']}` under")
+            )
+            assert f"falls from {mean_field['tc_max_K']:.1f} K" in line
+            assert f"{100 * mean_field['lowering']:.0f} % lower" in line
+    assert "## Theories and bounds: beyond BCS and phase fluctuations" in markdown
+    assert "### Beyond BCS: the dome under other pairing theories" in markdown
+    assert "### Phase fluctuations and other bounds" in markdown
+    half = report["theories"]["A"][1]
+    assert f"- Model A, `toy-half` (BCS Tc / 2 (test)): largest Tc {half['tc_max_K']:.1f} K" in markdown
+
+
+def test_the_cli_takes_several_theories_and_bounds(run, tmp_path):
+    """``multigap reproduce --theory bcs --theory toy-half --bound toy-cap150`` writes the same
+    variants as the library (the fixture's finished maps are reused), and prints each dome top."""
+    import shutil
+
+    out, _, _, report, _ = run
+    copy_dir = tmp_path / "again"
+    shutil.copytree(out, copy_dir)
+    args = ["reproduce", "--grid-set", "tiny", "--executor", "serial", "--out", str(copy_dir)]
+    args += ["--theory", "bcs", "--theory", "toy-half", "--bound", "toy-cap150", "--no-progress"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    again = json.loads((copy_dir / "report.json").read_text(encoding="utf-8"))
+    assert again["theories"] == report["theories"]
+    for v in report["theories"]["B"][1:]:
+        label = v["theory"] + ("" if v["bound"] == "none" else f" + {v['bound']}")
+        assert f"  {label}: largest Tc = {v['tc_max_K']:.4g} K" in result.stdout
+    # an option that no theory given takes: one line, exit 2, before any work
+    bad = CliRunner().invoke(main, [*args, "--theory-option", "nope=1"])
+    assert bad.exit_code == 2 and "nope" in bad.output and "no theory given" in bad.output
+
+
 def test_unique_tags_never_collide():
     tags = unique_tags(["A", "A", "A_2", "a", "x/y", "x?y", ""])
     assert len({t.lower() for t in tags}) == len(tags)

@@ -2,18 +2,115 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .maps import interrupted_run, scheduler_client, theory_args
-from .options import bound_options, check_executor, executor_options, resolve_theory, theory_options
+from ..errors import InputError
+from .maps import interrupted_run, scheduler_client
+from .options import (
+    RegistryChoice,
+    bound_options,
+    check_executor,
+    executor_options,
+    parse_theory_options,
+    resolve_theory,
+)
 from .render import quiet_figures
 
-__all__ = ["COMMANDS", "demo", "reproduce"]
+if TYPE_CHECKING:
+    from ..theories import PairingTheory, TcBound
+
+__all__ = ["COMMANDS", "demo", "reproduce", "resolve_theories"]
+
+
+def _option_args(flag: str, options: dict[str, Any]) -> list[str]:
+    return [
+        item
+        for key, value in options.items()
+        for item in (flag, f"{key}={value if isinstance(value, str) else json.dumps(value)}")
+    ]
+
+
+def _share_options(kind: str, names: Sequence[str], options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each of ``names`` gets the options that are fields of its class; an option that none of
+    them takes is refused (one line naming it and the options they do take)."""
+    import dataclasses
+
+    from ..theories import get_bound, get_theory
+
+    get = get_theory if kind == "theory" else get_bound
+    fields = [{f.name for f in dataclasses.fields(get(n))} for n in names]  # type: ignore[arg-type]
+    for key, value in options.items():
+        if not any(key in f for f in fields):
+            known = sorted(set().union(*fields))
+            raise InputError(
+                f"--{kind}-option {key}={value!r}: no {kind} given ({', '.join(names) or 'none'}) takes "
+                f"option {key!r}; known options: {', '.join(known) or 'none'}"
+            )
+    return [{k: v for k, v in options.items() if k in f} for f in fields]
+
+
+def resolve_theories(
+    theories: Sequence[str],
+    theory_option: dict[str, Any],
+    bounds: Sequence[str],
+    bound_option: dict[str, Any],
+) -> tuple[list[PairingTheory], list[TcBound]]:
+    """The theories and bounds of the repeatable ``--theory``/``--bound`` of ``reproduce``.
+
+    Repeated names count once; no ``--theory`` means ``bcs``; ``--bound none`` is no bound.  Each
+    ``--theory-option``/``--bound-option`` goes to every theory/bound whose class has that
+    field (e.g. ``mu_star=0.1`` to ``eliashberg`` and not to ``bcs``).  Checked before any work.
+
+    Raises
+    ------
+    InputError
+        An option that no theory (bound) given takes, a bad option value, or a bound that a
+        theory cannot feed.
+    """
+    from ..theories import DEFAULT_THEORY, get_bound
+
+    t_names = list(dict.fromkeys(theories)) or [DEFAULT_THEORY]
+    b_names = [b for b in dict.fromkeys(bounds) if b != "none"]
+    if bound_option and not b_names:
+        raise InputError("--bound-option: given without a --bound")
+    out_t = [
+        resolve_theory(name, opts, "none")[0]
+        for name, opts in zip(t_names, _share_options("theory", t_names, theory_option), strict=True)
+    ]
+    out_b: list[TcBound] = []
+    for name, opts in zip(b_names, _share_options("bound", b_names, bound_option), strict=True):
+        try:
+            bd = get_bound(name, **opts)
+        except InputError as exc:
+            given = " ".join(f"{k}={v!r}" for k, v in opts.items())
+            raise InputError(f"--bound-option {given}: {exc}" if opts else f"--bound {name}: {exc}") from None
+        assert bd is not None  # name is not "none"
+        for th in out_t:
+            try:
+                bd.check(th)
+            except InputError as exc:
+                raise InputError(f"--bound {name}: {exc}") from None
+        out_b.append(bd)
+    return out_t, out_b
+
+
+def _theory_names() -> list[str]:
+    from ..theories import available_theories
+
+    return available_theories()
+
+
+def _bound_names() -> list[str]:
+    from ..theories import available_bounds
+
+    return available_bounds()
 
 
 @click.command(short_help="The whole paper: Figs. 3-11 for models A and B and a report comparing with it.")
@@ -29,7 +126,31 @@ __all__ = ["COMMANDS", "demo", "reproduce"]
     "--quick", is_flag=True, help="Coarser grids (about a minute on two cores); see docs/reproduce.md."
 )
 @executor_options
-@theory_options
+@click.option(
+    "--theory",
+    "theory_names",
+    multiple=True,
+    type=RegistryChoice(_theory_names),
+    help="Pairing theory (repeatable; default bcs).  The first is the reference that the "
+    "comparison with the paper reads (it must compute gaps); each other one adds its Tc maps.",
+)
+@click.option(
+    "--theory-option",
+    "theory_option",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=parse_theory_options,
+    help="An option of the theories (repeatable), given to each theory that takes it; VALUE is "
+    "read as JSON (0.1, true) or text.",
+)
+@click.option(
+    "--bound",
+    "bound_names",
+    multiple=True,
+    type=RegistryChoice(_bound_names),
+    help="A bound on the mean-field Tc (repeatable; e.g. bkt, phase fluctuations): each adds, "
+    "for every theory, a bounded Tc map.",
+)
 @bound_options
 @click.option("--grid-set", type=click.Choice(["full", "quick", "tiny"]), default=None, hidden=True)
 @click.option(
@@ -41,9 +162,9 @@ def reproduce(
     scheduler: str | None,
     workers: int | None,
     executor: str | None,
-    theory: str,
+    theory_names: tuple[str, ...],
     theory_option: dict[str, Any],
-    bound: str,
+    bound_names: tuple[str, ...],
     bound_option: dict[str, Any],
     grid_set: str | None,
     progress: bool | None,
@@ -54,8 +175,14 @@ def reproduce(
     paper's headline numbers beside ours (every one of ours read back from the files) and say
     where and why they differ.  The Tc maps are resumable: after Ctrl-C or SIGTERM, run the same
     command again.  Prints each file as it is written.
+
+    --theory and --bound are repeatable: the first theory is the reference (Figs. 6-11 and the
+    comparison with the paper); every other theory, and every theory under every bound, adds Tc
+    maps map_A_<theory>[_<bound>].nc and a report section comparing them (e.g.
+    --theory bcs --theory eliashberg --bound bkt: beyond BCS, and phase fluctuations).
     """
     from ..reproduce import reproduce as run_reproduce
+    from ..theories import DEFAULT_THEORY
 
     check_executor(executor, workers, scheduler)
     grids = grid_set or ("quick" if quick else "full")
@@ -67,10 +194,14 @@ def reproduce(
     for flag, value in (("--executor", executor), ("--workers", workers), ("--scheduler", scheduler)):
         if value is not None:
             args += [flag, str(value)]
-    args += theory_args(theory, theory_option, bound, bound_option)
+    the_theories, the_bounds = resolve_theories(theory_names, theory_option, bound_names, bound_option)
+    if [th.name for th in the_theories] != [DEFAULT_THEORY]:  # the default stays implicit
+        args += [item for th in the_theories for item in ("--theory", th.name)]
+    args += _option_args("--theory-option", theory_option)
+    args += [item for bd in the_bounds for item in ("--bound", bd.name)]
+    args += _option_args("--bound-option", bound_option)
     command = shlex.join(args)
     show = sys.stderr.isatty() if progress is None else progress
-    the_theory, the_bound = resolve_theory(theory, theory_option, bound, bound_option)
     try:
         with quiet_figures(), scheduler_client(executor, scheduler, workers) as client:  # one cluster
             result = run_reproduce(
@@ -82,11 +213,11 @@ def reproduce(
                 progress=show,
                 command=command,
                 echo=lambda p: click.echo(f"wrote {p}"),
-                theories=(the_theory,),
-                bounds=() if the_bound is None else (the_bound,),
+                theories=the_theories,
+                bounds=the_bounds,
             )
     except KeyboardInterrupt as exc:
-        interrupted_run([out_dir / f"map_{m}.nc.parts" for m in ("A", "B")], command, exc)
+        interrupted_run(sorted(out_dir.glob("map_*.nc.parts")), command, exc)
     ours = result.report["ours"]
     for m in ("A", "B"):
         mp = ours[m]["map"]
@@ -97,6 +228,15 @@ def reproduce(
             f"model {m}: largest Tc = {mp['tc_max_K']:.4g} K at eta = {mp['eta_at_max']:.3g}, "
             f"g = {mp['g_at_max']:.3g} (paper: {result.report['paper']['tc_max_K'][m]:g} K)"
         )
+        for v in result.report["theories"][m][1:]:  # the other theories and bounds
+            label = v["theory"] + ("" if v["bound"] == "none" else f" + {v['bound']}")
+            if v["tc_max_K"] is None:
+                click.echo(f"  {label}: no converged Tc on the map")
+                continue
+            click.echo(
+                f"  {label}: largest Tc = {v['tc_max_K']:.4g} K at eta = {v['eta_at_max']:.3g}, "
+                f"g = {v['g_at_max']:.3g} ({v['file']})"
+            )
     click.echo(
         f"done in {result.wall_time:.1f} s ({result.grids.name} grids): {len(result.files)} files in "
         f"{out_dir}; the comparison with the paper is in {out_dir / 'report.md'}"

@@ -220,7 +220,8 @@ def variant_numbers(ds: xr.Dataset, reference: xr.Dataset) -> dict[str, Any]:
         Tc to the reference along η at the reference's g of its maximum (``g``, ``min``,
         ``max``, ``at_reference_max``, ``n_eta``: η where both converged with Tc > 0);
         ``bound_active_fraction`` (converged points where a bound lowered Tc below ``tc_mf``;
-        None without a bound); ``status_counts``.
+        None without a bound); ``status_counts``; with a bound, ``mean_field``: the map's
+        mean-field dome (variable ``tc_mf``) against the bounded one (:func:`_mean_field_numbers`).
     """
     tc, ref = converged_tc(ds), converged_tc(reference)
     eta, g = ds["eta"].values, ds["g"].values
@@ -258,4 +259,35 @@ def variant_numbers(ds: xr.Dataset, reference: xr.Dataset) -> dict[str, Any]:
         ok = np.isfinite(tc) & np.isfinite(mf)
         if ok.any():
             out["bound_active_fraction"] = _f(np.count_nonzero(tc[ok] < mf[ok]) / np.count_nonzero(ok))
+        out["mean_field"] = _mean_field_numbers(tc, np.where(ok, mf, np.nan), eta, g)
+    return out
+
+
+def _mean_field_numbers(tc: np.ndarray, mf: np.ndarray, eta: np.ndarray, g: np.ndarray) -> dict[str, Any]:
+    """How much a bound lowers a map: its mean-field dome against the bounded one (Tc in K).
+
+    ``tc`` and ``mf`` hold NaN except where the bounded point converged with a finite mean-field
+    Tc.  Returns ``tc_max_K`` and ``eta_at_max``/``g_at_max`` of the mean-field dome,
+    ``lowering`` (1 − bounded top / mean-field top), ``ratio_min`` (the smallest Tc/T_MF with
+    T_MF > 0) and where it is (``eta_at_ratio_min``, ``g_at_ratio_min``), and ``eta_active``: the
+    η range where the bound is active at the g of the mean-field top (None where it is not).
+    """
+    out: dict[str, Any] = dict.fromkeys(
+        ("tc_max_K", "eta_at_max", "g_at_max", "lowering", "ratio_min", "eta_at_ratio_min", "g_at_ratio_min")
+    )
+    out["eta_active"] = None
+    if not np.isfinite(mf).any():
+        return out
+    i, j = np.unravel_index(int(np.nanargmax(mf)), mf.shape)
+    out.update(tc_max_K=_f(mf[i, j]), eta_at_max=_f(eta[i]), g_at_max=_f(g[j]))
+    if np.isfinite(tc).any() and mf[i, j] > 0:
+        out["lowering"] = _f(1.0 - np.nanmax(tc) / mf[i, j])
+    pos = np.isfinite(tc) & (mf > 0)
+    if pos.any():
+        r = np.where(pos, tc / np.where(pos, mf, 1.0), np.nan)
+        k, m = np.unravel_index(int(np.nanargmin(r)), r.shape)
+        out.update(ratio_min=_f(r[k, m]), eta_at_ratio_min=_f(eta[k]), g_at_ratio_min=_f(g[m]))
+    active = np.isfinite(tc[:, j]) & (tc[:, j] < mf[:, j])
+    if active.any():
+        out["eta_active"] = [_f(eta[active].min()), _f(eta[active].max())]
     return out

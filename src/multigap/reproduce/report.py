@@ -513,6 +513,86 @@ def _comparison_section(report: dict[str, Any]) -> list[str]:
     ]
 
 
+def _display(name: str) -> str:
+    """A theory or bound name as prose: short names are acronyms (``bcs`` -> BCS)."""
+    return name.upper() if len(name) <= 3 else name[:1].upper() + name[1:]
+
+
+def _title(kind: str, name: str) -> str:
+    """`` (title)`` of a registered theory or bound; empty when it is not registered here."""
+    from ..errors import InputError
+    from ..theories import get_bound, get_theory
+
+    try:
+        obj = get_theory(name) if kind == "theory" else get_bound(name)
+    except InputError:
+        return ""
+    title = getattr(obj, "title", "")
+    return f" ({title})" if title else ""
+
+
+def _top(v: Mapping[str, Any]) -> str:
+    if v["tc_max_K"] is None:
+        return "no converged Tc"
+    return f"{_fmt(v['tc_max_K'], '.1f')} K at η = {_fmt(v['eta_at_max'])}, g = {_fmt(v['g_at_max'])}"
+
+
+def _beyond_lines(report: dict[str, Any]) -> list[str]:
+    """Other theories (no bound) against the reference: the dome top and the ratio along η."""
+    lines = []
+    for m in MODELS:
+        ref, *rest = report["theories"][m]
+        for v in rest:
+            if v["bound"] != "none":
+                continue
+            ratio = v["ratio"]
+            along = (
+                "the maps' grids differ, no ratio"
+                if ratio is None
+                else f"Tc / reference along η at g = {_fmt(ratio['g'])}: "
+                f"{_span([ratio['min'], ratio['max']])} ({ratio['n_eta']} η; at the reference's top: "
+                f"{_fmt(ratio['at_reference_max'])})"
+            )
+            top = (
+                ""
+                if v["tc_max_K"] is None or ref["tc_max_K"] is None
+                else f", {_fmt(v['tc_max_K'] / ref['tc_max_K'], '.3g')} × the reference's"
+            )
+            lines.append(
+                f"- Model {m}, `{v['theory']}`{_title('theory', v['theory'])}: largest Tc {_top(v)}{top} "
+                f"(reference `{ref['theory']}`: {_top(ref)}); {along}."
+            )
+    return lines
+
+
+def _bound_lines(report: dict[str, Any]) -> list[str]:
+    """Bounded maps against their own mean-field Tc (variable ``tc_mf`` of the same file)."""
+    lines = []
+    for m in MODELS:
+        for v in report["theories"][m][1:]:
+            mf = v.get("mean_field")
+            if v["bound"] == "none" or mf is None:
+                continue
+            head = f"- Model {m}, `{v['theory']}` under `{v['bound']}`{_title('bound', v['bound'])}: "
+            if mf["tc_max_K"] is None or v["tc_max_K"] is None:
+                lines.append(head + "no converged Tc under the bound.")
+                continue
+            where = (
+                "nowhere along η at that g"
+                if mf["eta_active"] is None
+                else f"for η in [{_span(mf['eta_active'])}] at that g"
+            )
+            lines.append(
+                head + f"the dome's top falls from {_fmt(mf['tc_max_K'], '.1f')} K (mean field, at "
+                f"η = {_fmt(mf['eta_at_max'])}, g = {_fmt(mf['g_at_max'])}) to {_top(v)}, "
+                f"{100 * (mf['lowering'] or 0.0):.0f} % lower; the bound lowers Tc on "
+                f"{100 * (v['bound_active_fraction'] or 0.0):.0f} % of the converged points, {where}; "
+                f"the most at η = {_fmt(mf['eta_at_ratio_min'])}, g = {_fmt(mf['g_at_ratio_min'])}, "
+                f"where Tc = {_fmt(mf['ratio_min'])} × its mean-field value."
+            )
+    return lines
+
+
 def _theories_section(report: dict[str, Any]) -> list[str]:
     body = []
     for m in MODELS:
@@ -524,8 +604,7 @@ def _theories_section(report: dict[str, Any]) -> list[str]:
                     f"`{v['file']}`",
                     v["theory"],
                     v["bound"],
-                    f"{_fmt(v['tc_max_K'], '.1f')} K at η = {_fmt(v['eta_at_max'])}, "
-                    f"g = {_fmt(v['g_at_max'])}",
+                    _top(v),
                     "n/a"
                     if ratio is None
                     else f"{_span([ratio['min'], ratio['max']])} (at the reference maximum: "
@@ -535,8 +614,11 @@ def _theories_section(report: dict[str, Any]) -> list[str]:
                     else f"{100 * v['bound_active_fraction']:.0f} %",
                 ]
             )
-    return [
-        "## Theories and bounds",
+    ref = report["theories"][MODELS[0]][0]["theory"]
+    beyond, bounded = _beyond_lines(report), _bound_lines(report)
+    parts = ([f"beyond {_display(ref)}"] if beyond else []) + (["phase fluctuations"] if bounded else [])
+    lines = [
+        "## Theories and bounds" + (f": {' and '.join(parts)}" if parts else ""),
         "",
         "One row per Tc map: the theory and bound are read from the file's attrs; the first row of "
         "each model is the reference of the comparison above. *Tc / reference* is the ratio of the "
@@ -548,6 +630,29 @@ def _theories_section(report: dict[str, Any]) -> list[str]:
             ["model", "file", "theory", "bound", "largest Tc", "Tc / reference along η", "bound active"], body
         ),
     ]
+    if beyond:
+        lines += [
+            "",
+            f"### Beyond {_display(ref)}: the dome under other pairing theories",
+            "",
+            f"Each theory's dome against the reference `{ref}` on the same grid (numbers read from "
+            "the map files).",
+            "",
+            *beyond,
+        ]
+    if bounded:
+        lines += [
+            "",
+            "### Phase fluctuations and other bounds: the dome under a bound on Tc",
+            "",
+            "A bound (e.g. `bkt`, the Berezinskii–Kosterlitz–Thouless temperature set by the phase "
+            "stiffness) caps the mean-field Tc, which marks where pairs form; between the two lies "
+            "the preformed-pair region. Each bounded map against its own mean-field Tc (variable "
+            "`tc_mf` of the same file).",
+            "",
+            *bounded,
+        ]
+    return lines
 
 
 def _maps_section(ours: dict[str, Any]) -> list[str]:
