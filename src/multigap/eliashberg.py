@@ -93,6 +93,7 @@ from .kernels import prefactor
 from .model import DEFAULT_TC_FLOOR, check_count, check_real
 from .problem import MU_MODES, PairingProblem
 from .quadrature import graded_nodes
+from .states import GRADING_BASE, ZERO_T_RESOLUTION, grading_level
 from .status import Status
 from .tc import TcResult
 from .theories import PairingTheory
@@ -1199,14 +1200,14 @@ class EliashbergTheory(PairingTheory):
         mu_star, cutoff, with_chi = float(self.mu_star), float(self.cutoff), bool(self.chi)
         target = math.nan
         if mu_mode == "density":
-            st0 = self._states(problem, problem.mu0, 1e-9 * problem.omega)
+            st0 = self._states(problem, problem.mu0, ZERO_T_RESOLUTION * problem.omega)
             target = _bare_density(st0, 0.0, problem.omega, problem.bands.mass_x, problem.n_nodes)
 
         def evaluate_fixed(kt: float) -> _Spectrum:
             # q nodes graded to k_BT rounded down to a power of 4 (as the BCS solver does)
-            level = math.floor(math.log(kt) / math.log(4.0))
+            level = grading_level(kt)
             if level not in kt_cache:
-                kt_cache[level] = self._states(problem, mu, 4.0**level)
+                kt_cache[level] = self._states(problem, mu, GRADING_BASE**level)
             spec = _leading(
                 kt_cache[level],
                 lam,
@@ -1546,7 +1547,9 @@ def solve_gaps_eliashberg(
         sup, st = solve_at(problem.mu0)
         mu = problem.mu0
     else:
-        st0 = wire_states(problem.bands, problem.mu0, problem.omega, 1e-9 * problem.omega, problem.n_nodes)
+        st0 = wire_states(
+            problem.bands, problem.mu0, problem.omega, ZERO_T_RESOLUTION * problem.omega, problem.n_nodes
+        )
         target = _bare_density(st0, 0.0, problem.omega, problem.bands.mass_x, problem.n_nodes)
         mu, sup, st = _density_gap_mu(problem, lam, kt, target, solve_at, opts)
     if sup is None:

@@ -26,7 +26,7 @@ from .kernels import gap_kernel
 from .model import TC_FLOOR_MIN, check_count, check_finite, check_real
 from .overlap import factor_basis
 from .problem import MU_MODES, PairingProblem, density_on_states
-from .states import BandStates
+from .states import ZERO_T_RESOLUTION, BandStates
 from .tc import TcResult, solve_tc
 
 __all__ = ["GapResult", "solve_gaps"]
@@ -170,7 +170,7 @@ def _solve_on_grid(
 
 def _normal(problem: PairingProblem, tc: TcResult, temperature: float, mu_mode: str, kt: float) -> GapResult:
     """The normal-state answer: all gaps 0, μ = μ₀, status ``normal``."""
-    states = problem.states(problem.mu0, max(kt, 1e-9 * problem.omega))
+    states = problem.states(problem.mu0, max(kt, ZERO_T_RESOLUTION * problem.omega))
     r = states[0].factors.shape[1] if states else 0
     return GapResult(
         temperature=temperature, mu=problem.mu0, mu0=problem.mu0, omega=problem.omega,
@@ -236,7 +236,7 @@ def solve_gaps(
         )
     kt = KB * temperature
     tc = solve_tc(problem) if tc is None else tc
-    floor_scale = 1e-9 * problem.omega
+    floor_scale = ZERO_T_RESOLUTION * problem.omega
     if tc.tc <= temperature or tc.spectrum is None:
         return _normal(problem, tc, temperature, mu_mode, kt)
     density = None

@@ -35,7 +35,7 @@ from .model import (
     check_tc_floor,
     omega_tilde,
 )
-from .states import KINK_DEPTH, BandStates, band_states
+from .states import KINK_DEPTH, ZERO_T_RESOLUTION, BandStates, band_states
 from .tabulated import TabulatedBands
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ def normal_mu(problem: PairingProblem, density: float, kt: float, guess: float) 
     """Chemical potential (meV) giving ``density`` (1/nm²) in the normal state at k_BT = ``kt``."""
 
     def resid(mu: float) -> float:
-        st = problem.states(mu, max(kt, 1e-9 * problem.omega))
+        st = problem.states(mu, max(kt, ZERO_T_RESOLUTION * problem.omega))
         return density_on_states(problem, st, mu, kt) - density
 
     step = max(4.0 * kt, 1e-3 * problem.omega)

@@ -22,12 +22,34 @@ from numpy.typing import NDArray
 from .bands import BandStructure
 from .quadrature import gauss_legendre, graded_buckets
 
-__all__ = ["BandStates", "band_states", "band_states_many", "KINK_DEPTH", "KINK_DEPTH_DERIVATIVE"]
+__all__ = [
+    "BandStates",
+    "band_states",
+    "band_states_many",
+    "KINK_DEPTH",
+    "KINK_DEPTH_DERIVATIVE",
+    "ZERO_T_RESOLUTION",
+    "GRADING_BASE",
+    "grading_level",
+]
 
 #: Relative depth of the q grading towards the √ kinks of K at E = μ ± ω.
 KINK_DEPTH = 1e-7
 #: Deeper grading for ∂K/∂ω, which is 1/√-singular at the kinks (isotope coefficient).
 KINK_DEPTH_DERIVATIVE = 1e-13
+#: Energy resolution of states at T = 0, relative to the cutoff ω̃₀: the q nodes are graded down
+#: to ``ZERO_T_RESOLUTION * omega`` meV (far below any k_BT above the Tc floor that matters).
+ZERO_T_RESOLUTION = 1e-9
+#: Temperatures share q nodes graded to k_BT rounded down to a power of this base (Tc searches
+#: reuse states between nearby temperatures).
+GRADING_BASE = 4.0
+
+
+def grading_level(kt: float) -> int:
+    """The level ℓ whose grading scale ``GRADING_BASE**ℓ`` (meV) is k_BT (meV) rounded down."""
+    return math.floor(math.log(kt) / math.log(GRADING_BASE))
+
+
 #: Grading-scale marker of a half-interval at a √ kink (nodes by the substitution q = q_k ± Lτ²).
 SQRT_SUBSTITUTION = -1.0
 

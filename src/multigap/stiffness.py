@@ -56,6 +56,7 @@ from .errors import ConvergenceError, InputError, MultigapError, NormalStateColl
 from .kernels import occupation
 from .model import check_real
 from .quadrature import graded_nodes
+from .states import ZERO_T_RESOLUTION
 from .status import Status
 from .theories import BoundResult, PairingTheory, TcBound, get_theory
 
@@ -148,7 +149,7 @@ def _s_grid(a: NDArray, delta: NDArray, kt: float, omega: float, n_nodes: int) -
     s_hi = np.sqrt(np.maximum(omega - a, 0.0))
     d = np.abs(delta)
     fine = np.minimum(np.where(d > 0, d, np.inf), 2.0 * kt if kt > 0 else np.inf)
-    fine = np.where(np.isfinite(fine), fine, 1e-9 * omega)
+    fine = np.where(np.isfinite(fine), fine, ZERO_T_RESOLUTION * omega)
     edge = 2.0 * kt if kt > 0 else omega
     segs = [
         (s_lo, -1.0, s_lo, _grading(s_lo, edge)),  # below the shell

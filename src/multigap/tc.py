@@ -29,7 +29,7 @@ from .constants import KB
 from .errors import ConvergenceError, InputError, MultigapError
 from .kernels import pair_susceptibility, pair_susceptibility_derivatives, pair_susceptibility_reference
 from .problem import MU_MODES, PairingProblem, density_on_states, normal_mu
-from .states import KINK_DEPTH_DERIVATIVE, BandStates, band_states_many
+from .states import GRADING_BASE, KINK_DEPTH_DERIVATIVE, ZERO_T_RESOLUTION, BandStates, band_states_many
 
 if TYPE_CHECKING:
     from .model import Model
@@ -314,7 +314,7 @@ class _Search:
         self.problem, self.mu_mode, self.rtol = problem, mu_mode, rtol
         self.density: float | None = None
         if mu_mode == "density":
-            st0 = problem.states(problem.mu0, 1e-9 * problem.omega)
+            st0 = problem.states(problem.mu0, ZERO_T_RESOLUTION * problem.omega)
             self.density = density_on_states(problem, st0, problem.mu0, 0.0)
         self.calls = 0
         self.states: dict[tuple[float, int], list[BandStates]] = {}
@@ -333,7 +333,7 @@ class _Search:
         p = self.problem
         mu = p.mu0 if self.density is None else normal_mu(p, self.density, kt, p.mu0)
         # q nodes graded to k_BT rounded down to a power of 4: shared by nearby temperatures
-        return mu, kt, (mu, math.floor(self.x / math.log(4.0)))
+        return mu, kt, (mu, math.floor(self.x / math.log(GRADING_BASE)))
 
     def result(self, x: float, mu: float, spec: LinearizedSpectrum, status: str) -> TcResult:
         below = status == STATUS_BELOW_FLOOR
@@ -366,7 +366,7 @@ class _Search:
             if x <= self.x_floor:
                 return self.result(x, mu, spec(), STATUS_BELOW_FLOOR)
         lo, hi = self.lo, self.hi
-        step = -r / slope if slope < 0 else (math.log(4.0) if r > 0 else -math.log(4.0))
+        step = -r / slope if slope < 0 else (math.log(GRADING_BASE) if r > 0 else -math.log(GRADING_BASE))
         x_new = x + max(min(step, 16.0), -16.0)
         if lo is not None and hi is not None and not min(lo, hi) < x_new < max(lo, hi):
             x_new = 0.5 * (lo + hi)
