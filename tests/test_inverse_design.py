@@ -16,6 +16,12 @@ from multigap.model import Numerics, dump_model
 from multigap.parsing import MAX_GRID_POINTS
 from tolerances import FIT_EXECUTOR_RTOL, TC_SOLVE_RTOL
 
+#: A design box with two free parameters (spacer mass and eta) around model A: quick searches.
+SMALL_BOX = (
+    "wire_width = 0.85\nspacer_width = 0.55\nbarrier = 4160\nwire_mass = 1.0\n"
+    "spacer_mass = [0.45, 0.65]\neta = [0.6, 1.4]\n"
+)
+
 
 @pytest.fixture(scope="module")
 def fast_a(model_a):
@@ -41,10 +47,7 @@ def unconverged_design(fast_a, tmp_path_factory):
     folder = tmp_path_factory.mktemp("design")
     template, bounds, out = folder / "fast_a.toml", folder / "bounds.toml", folder / "design.nc"
     dump_model(fast_a, template)
-    bounds.write_text(
-        "wire_width = 0.85\nspacer_width = 0.55\nbarrier = 4160\nwire_mass = 1.0\n"
-        "spacer_mass = [0.45, 0.65]\neta = [0.6, 1.4]\n"
-    )
+    bounds.write_text(SMALL_BOX)
     args = ["design", "--g", "0.3", "--omega0", "330", "--model", str(template), "--bounds", str(bounds)]
     args += ["--maxiter", "1", "--popsize", "3", "--executor", "serial", "--out", str(out), "--json"]
     res = CliRunner().invoke(main, args)
@@ -121,10 +124,7 @@ def test_bounds_are_validated(tmp_path):
 def test_design_model_re_evaluated_by_multigap_tc_gives_the_reported_tc(fast_file, tmp_path, runner):
     template = fast_file
     bounds = tmp_path / "bounds.toml"
-    bounds.write_text(
-        "wire_width = 0.85\nspacer_width = 0.55\nbarrier = 4160\nwire_mass = 1.0\n"
-        "spacer_mass = [0.45, 0.65]\neta = [0.6, 1.4]\n"
-    )
+    bounds.write_text(SMALL_BOX)
     out_model = tmp_path / "best.toml"
     res = runner.invoke(
         main,

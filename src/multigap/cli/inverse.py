@@ -29,20 +29,15 @@ from .options import (
     overwrite_option,
     resolve_theory,
     theory_options,
+    value_callback,
 )
 from .render import check_outputs, emit, model_payload, save_figure_quietly, write_atomic
 
 __all__ = ["COMMANDS", "path", "fit", "design"]
 
 
-def _pair(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float] | None:
-    """Callback of the ``A,B`` options (:func:`multigap.parsing.parse_pair`)."""
-    if value is None:
-        return None
-    try:
-        return parse_pair(value)
-    except InputError as exc:
-        raise click.BadParameter(str(exc)) from None
+#: Callback of the ``A,B`` options (:func:`multigap.parsing.parse_pair`).
+_pair = value_callback(parse_pair)
 
 
 def _outputs(plot_help: str, out_help: str) -> Callable[[F], F]:

@@ -54,9 +54,11 @@ __all__ = [
     "resolve_theory",
     "result_options",
     "theory_options",
+    "value_callback",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 #: Figure formats ``--plot`` and ``plot --out`` write (by suffix).
 FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
@@ -150,14 +152,28 @@ def non_negative(ctx: click.Context, param: click.Parameter, value: float) -> fl
     return value
 
 
-def parse_float_list(ctx: click.Context, param: click.Parameter, value: str | None) -> list[float] | None:
-    """Callback: comma-separated finite numbers (:func:`multigap.parsing.parse_numbers`)."""
-    if value is None:
-        return None
-    try:
-        return parse_numbers(value)
-    except InputError as exc:
-        raise click.BadParameter(str(exc)) from None
+def value_callback(
+    parse: Callable[[str], T],
+) -> Callable[[click.Context, click.Parameter, str | None], T | None]:
+    """A click callback that applies a :mod:`multigap.parsing` function to the option's text.
+
+    None stays None; the parser's :class:`~multigap.errors.InputError` becomes a usage error
+    (``Invalid value for '--option': ...``, exit status 2).
+    """
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> T | None:
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except InputError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
+
+
+#: Callback: comma-separated finite numbers (:func:`multigap.parsing.parse_numbers`).
+parse_float_list = value_callback(parse_numbers)
 
 
 def pairing_options(func: F) -> F:
