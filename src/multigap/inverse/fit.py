@@ -26,7 +26,9 @@ The optimiser is :func:`scipy.optimize.least_squares` (trust-region reflective, 
 ``n_starts`` starting points: the given start, then seeded uniform draws inside the bounds (the
 landscape has two sides of a dome: the same Tc on the rising and the falling flank).  A start
 that stops on ``max_nfev`` has not converged; when no start converges the result says so
-(``converged = False``) and the command line exits non-zero.
+(``converged = False``) and the command line exits non-zero.  The starts are independent tasks
+on the sweep engine's executors (``executor="serial"`` by default, ``"processes"``, ``"dask"``);
+where they run does not change the result.
 
 Parameter uncertainties are the square roots of the diagonal of (JᵀJ)⁻¹ at the optimum, with J
 the Jacobian of the normalised residuals (the data uncertainties taken as absolute, not rescaled
