@@ -335,3 +335,51 @@ def test_an_interrupted_process_map_stops_its_workers_at_once():
 def test_workers_lost_is_a_multigap_error():
     assert issubclass(WorkersLost, MultigapError)
     assert np.isfinite(executors.NO_WORKERS_TIMEOUT) and executors.NO_WORKERS_TIMEOUT > 0
+
+
+def test_map_whose_workers_are_lost_prints_the_resume_command_and_exits_1(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import multigap.sweep as sweep
+    from multigap.cli import main
+
+    def lost(*args, **kwargs):
+        raise WorkersLost("no Dask worker has been connected to the scheduler for 60 s")
+
+    monkeypatch.setattr(sweep, "run_map", lost)
+    out = tmp_path / "m.nc"
+    result = CliRunner().invoke(main, ["map", "--eta=0:1:2", "--g=0.2", "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Error: no Dask worker") and "0 finished chunks" in line
+    assert line.endswith(
+        f"resume with: multigap map --model A --eta=0.0:1.0:2 --g=0.2 --out {out} --mu-mode fixed"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.3, 1.5])
+def test_ctrl_c_while_the_pool_starts_prints_one_line_and_exits_130(tmp_path, delay):
+    """Ctrl-C on the whole process group (children included) while the fork server, the tracker
+    and the workers start: one line, exit 130, no traceback from any child."""
+    launcher = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv = ['multigap', *sys.argv[1:]]; runpy.run_module('multigap', run_name='__main__')"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", launcher, *MAP_ARGS, "--out", str(tmp_path / "m.nc"), "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_descendants(proc.pid)) < 1:
+        time.sleep(0.01)
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    lines = [ln for ln in err.replace("\r", "\n").splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Interrupted"), err

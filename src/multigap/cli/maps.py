@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import numpy as np
 
-from ..errors import InputError, ModelError, MultigapError
+from ..errors import InputError, ModelError, MultigapError, WorkersLost
 from ..presets import resolve_model
 from .app import PackageError, cli_words, interrupted, quiet_shutdown
 from .options import (
@@ -66,6 +66,12 @@ def scheduler_client(executor: str | None, scheduler: str | None, workers: int |
         for obj in owned:  # the client first, then a LocalCluster it runs on
             with contextlib.suppress(Exception):
                 obj.close()
+
+
+class _WorkersLostError(PackageError):
+    """Every Dask worker went away mid-map: ``Error: <one line with the resume command>``, exit 1."""
+
+    exit_code = 1
 
 
 def interrupted_run(parts_dirs: Sequence[Path], command: str, exc: BaseException) -> None:
@@ -274,6 +280,11 @@ def map_(
             )
     except KeyboardInterrupt as exc:
         interrupted_run([out.with_name(out.name + ".parts")], command, exc)
+    except WorkersLost as exc:  # every Dask worker gone: one line, the chunks kept, exit 1
+        parts = out.with_name(out.name + ".parts")
+        kept = len(list(parts.glob("chunk_*"))) if parts.is_dir() else 0
+        message = f"{exc} ({kept} finished chunks in {parts}); resume with: {command}"
+        raise _WorkersLostError(message) from None
     ds = run.dataset
     counts = status_counts(ds["status"].values)
     n_points = int(ds["status"].size)

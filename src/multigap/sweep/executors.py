@@ -129,22 +129,40 @@ def _user_paths() -> list[str]:
 
 @contextlib.contextmanager
 def clean_start() -> Iterator[None]:
-    """Start helper processes (fork server, resource tracker, Dask nannies) safely.
+    """Start helper processes (fork server, resource tracker, pool workers, Dask nannies) safely.
 
-    While the block runs: SIGINT is blocked in this thread, so that processes started here
+    While the block runs, in the main thread: SIGINT is blocked, so that processes started here
     inherit a blocked SIGINT (Ctrl-C reaches only the caller, which stops them in order: no
-    tracebacks from children; a Ctrl-C meanwhile is delivered when the block ends); the
-    current directory is not on the import path handed to them (``sys.path`` without it,
+    tracebacks from children); Ctrl-C and SIGTERM are deferred (their Python handlers run when
+    the block ends, so that no child is left half-started and unknown to its pool); the current
+    directory is not on the import path handed to the children (``sys.path`` without it,
     ``PYTHONSAFEPATH=1`` for their interpreter start).  Everything is restored afterwards.
     """
-    blocked = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
-    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if blocked else None
+    main = threading.current_thread() is threading.main_thread()
+    blocked = main and hasattr(signal, "pthread_sigmask")
     removed = _user_paths()
     old_path = list(sys.path)
     old_safe = os.environ.get("PYTHONSAFEPATH")
+    deferred: list[int] = []
+    handlers: dict[int, Callable[[int, Any], Any]] = {}
+    old_mask = None
     try:
         sys.path[:] = [p for p in sys.path if p not in removed]
         os.environ["PYTHONSAFEPATH"] = "1"
+        if blocked and os.name == "posix":
+            # the resource tracker's first start unblocks SIGINT in this thread when it is done:
+            # start it before blocking (it ignores SIGINT itself), so that the block holds after
+            from multiprocessing import resource_tracker
+
+            resource_tracker.ensure_running()
+        if main:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                handler = signal.getsignal(sig)
+                if callable(handler):  # a Python handler (KeyboardInterrupt, the CLI's SIGTERM)
+                    handlers[sig] = handler
+                    signal.signal(sig, lambda signum, frame: deferred.append(signum))
+        if blocked:
+            old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         yield
     finally:
         if old_safe is None:
@@ -153,7 +171,11 @@ def clean_start() -> Iterator[None]:
             os.environ["PYTHONSAFEPATH"] = old_safe
         sys.path[:] = old_path
         if old_mask is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)  # a pending Ctrl-C arrives now
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+        if deferred:
+            handlers[deferred[0]](deferred[0], None)  # raises KeyboardInterrupt (or Terminated)
 
 
 def _start_fork_server(ctx: multiprocessing.context.BaseContext) -> None:
