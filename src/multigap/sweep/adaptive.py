@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -35,12 +34,10 @@ import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
 
-from ..errors import InputError
 from ..status import Status
 from .assemble import SweepRun
-from .engine import EngineResult, _complete_out, _json_roundtrip, _write_final, check_theory, run_engine
+from .engine import EngineResult, close_output, open_output, run_engine
 from .points import PointSettings, schema
-from .store import parts_folder
 
 __all__ = ["DEFAULT_TOL", "Cell", "Refinement", "execute_adaptive"]
 
@@ -267,20 +264,9 @@ def execute_adaptive(
     keep their fill values.
     """
     t0 = time.perf_counter()
-    check_theory(settings)
-    manifest = _json_roundtrip(manifest)
-    path = None if out is None else Path(out).expanduser()
-    parts = None if path is None else parts_folder(path)
-    if path is not None and path.is_dir():
-        raise InputError(f"out = {str(path)!r}: is a folder; give a file name such as map.nc")
-    if path is not None and parts is not None and path.exists():
-        done = _complete_out(path, manifest, overwrite)
-        if done is not None:
-            if parts.is_dir():
-                shutil.rmtree(parts, ignore_errors=True)
-            n_chunks = int(done.attrs.get("n_chunks", 1))
-            n_failed = int(done.attrs.get("n_failed", 0))
-            return SweepRun(done, path, n_chunks, 0, n_chunks, n_failed, time.perf_counter() - t0, executor)
+    manifest, path, parts, done = open_output(settings, manifest, out, overwrite, executor, t0)
+    if done is not None:
+        return done
     ne, ng = eta.size, g.size
     variables = schema(settings)
     full = {var.name: var.empty(ne * ng, settings.n_bands) for var in variables}
@@ -330,10 +316,7 @@ def execute_adaptive(
             "interpolation inside their cell of the adaptive refinement (never a computed value)"
         ),
     )
-    if path is not None:
-        _write_final(ds, path)
-    if parts is not None:
-        shutil.rmtree(parts, ignore_errors=True)
+    close_output(ds, path, parts)
     return SweepRun(
         ds, path, n_chunks, computed, reused, int(ds.attrs["n_failed"]), time.perf_counter() - t0,
         executor, rejected,

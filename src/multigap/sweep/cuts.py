@@ -179,12 +179,9 @@ def run_cut(
     251
     """
     name, size, quants = check_options(
-        mu_mode=mu_mode, rtol=rtol, chunk_size=chunk_size, quantities=quantities,
-        executor=executor if executor is not None or scheduler is not None else "serial",
-        scheduler=scheduler, workers=workers,
+        model=model, mu_mode=mu_mode, rtol=rtol, chunk_size=chunk_size, quantities=quantities,
+        executor=executor, scheduler=scheduler, workers=workers, default_executor="serial",
     )  # fmt: skip
-    if not isinstance(model, Model):
-        raise InputError(f"model = {model!r}: must be a multigap Model (e.g. multigap.preset('A'))")
     eta_arr = grid("eta", eta, distinct=False)
     try:
         m = with_pairing_overrides(model, g=g, interband=interband, omega0=omega0, n_nodes=n_nodes)

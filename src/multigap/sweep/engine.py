@@ -29,7 +29,7 @@ import math
 import os
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from .. import __version__
-from ..errors import InputError
+from ..errors import InputError, ModelError
 from ..io import read_dataset, write_dataset
 from ..model import dumps_model
 from ..problem import MU_MODES
@@ -193,8 +193,26 @@ class EngineResult:
     executor: str
 
 
+def require_model(model: Any) -> None:
+    """Refuse anything but a :class:`~multigap.model.Model` (the one check of every runner)."""
+    from ..model import Model
+
+    if not isinstance(model, Model):
+        raise InputError(f"model = {model!r}: must be a multigap Model (e.g. multigap.preset('A'))")
+
+
+def check_g(model: Any, values: Iterable[float], label: str = "g") -> None:
+    """Refuse a coupling g = g_aa the model cannot take (each value through ``model.with_g``)."""
+    for value in values:
+        try:
+            model.with_g(value)
+        except ModelError as exc:
+            raise InputError(f"{label} = {value!r}: {exc}") from None
+
+
 def check_options(
     *,
+    model: Any,
     mu_mode: str,
     rtol: float,
     chunk_size: int | None,
@@ -202,12 +220,19 @@ def check_options(
     executor: str | None,
     scheduler: Any,
     workers: int | None,
+    default_executor: str | None = None,
 ) -> tuple[str, int, tuple[str, ...]]:
-    """Validate the options shared by every runner; returns (executor, chunk_size, quantities)."""
+    """Validate the options shared by every runner; returns (executor, chunk_size, quantities).
+
+    ``default_executor`` is the executor when neither ``executor`` nor ``scheduler`` is given
+    (None: :func:`~multigap.sweep.executors.resolve_executor`'s default, ``"processes"``).
+    """
     if mu_mode not in MU_MODES:
         raise InputError(f"mu_mode = {mu_mode!r}: must be one of {', '.join(MU_MODES)}")
     if isinstance(rtol, bool) or not (isinstance(rtol, float | int) and 0 < rtol < MAX_RTOL):
         raise InputError(f"rtol = {rtol!r}: must be a number in (0, {MAX_RTOL:g})")
+    if executor is None and scheduler is None:
+        executor = default_executor
     name = resolve_executor(executor, scheduler)
     if name != "serial":
         n_workers(workers)  # validate early
@@ -220,6 +245,7 @@ def check_options(
     if unknown:
         raise InputError(f"quantities = {list(quantities)!r}: each must be one of {', '.join(QUANTITIES)}")
     ordered = tuple(q for q in QUANTITIES if q in quantities or q == "tc")
+    require_model(model)
     return name, int(size), ordered
 
 
@@ -395,6 +421,51 @@ def _write_final(ds: xr.Dataset, path: Path) -> None:
             tmp.unlink()
 
 
+def open_output(
+    settings: PointSettings,
+    manifest: dict[str, Any],
+    out: str | Path | None,
+    overwrite: bool,
+    executor: str,
+    t0: float,
+) -> tuple[dict[str, Any], Path | None, Path | None, SweepRun | None]:
+    """The start every sweep shares (plain or adaptive): check the theory, resolve ``out``.
+
+    Returns the manifest in its JSON form, the output file and its parts folder (None without
+    ``out``), and the finished run when ``out`` already holds this computation (then nothing
+    is computed; parts left by a run killed after writing ``out`` are removed, under their
+    lock).  Temporary files of a killed final write are removed.
+    """
+    check_theory(settings)
+    manifest = _json_roundtrip(manifest)
+    path = None if out is None else Path(out).expanduser()
+    parts = None if path is None else parts_folder(path)
+    if path is not None and path.is_dir():
+        raise InputError(f"out = {str(path)!r}: is a folder; give a file name such as map.nc")
+    if path is not None and parts is not None and path.exists():
+        done = _complete_out(path, manifest, overwrite)
+        if done is not None:
+            n_chunks = int(done.attrs.get("n_chunks", 1))
+            if parts.is_dir():  # left by a run killed between writing out and cleaning up
+                with contextlib.suppress(InputError), ChunkStore(parts, manifest):
+                    shutil.rmtree(parts, ignore_errors=True)
+            n_failed, elapsed = int(done.attrs.get("n_failed", 0)), time.perf_counter() - t0
+            finished = SweepRun(done, path, n_chunks, 0, n_chunks, n_failed, elapsed, executor)
+            return manifest, path, parts, finished
+    if path is not None:
+        for f in path.parent.glob(f".{path.name}.*.tmp.nc"):  # a final write that was killed
+            f.unlink()
+    return manifest, path, parts, None
+
+
+def close_output(ds: xr.Dataset, path: Path | None, parts: Path | None) -> None:
+    """The end every sweep shares: write ``ds`` to ``path`` atomically, remove the parts."""
+    if path is not None:
+        _write_final(ds, path)
+    if parts is not None:
+        shutil.rmtree(parts, ignore_errors=True)
+
+
 def execute(
     settings: PointSettings,
     eta: NDArray,
@@ -420,34 +491,16 @@ def execute(
     :func:`run_engine`; ``out`` is the NetCDF4 file (its parts folder is ``<out>.parts``).
     """
     t0 = time.perf_counter()
-    check_theory(settings)
-    manifest = _json_roundtrip(manifest)
-    path = None if out is None else Path(out).expanduser()
-    parts = None if path is None else parts_folder(path)
-    if path is not None and path.is_dir():
-        raise InputError(f"out = {str(path)!r}: is a folder; give a file name such as map.nc")
-    if path is not None and parts is not None and path.exists():
-        done = _complete_out(path, manifest, overwrite)
-        if done is not None:
-            n_chunks = int(done.attrs.get("n_chunks", 1))
-            if parts.is_dir():  # left by a run killed between writing out and cleaning up
-                with contextlib.suppress(InputError), ChunkStore(parts, manifest):
-                    shutil.rmtree(parts, ignore_errors=True)
-            n_failed = int(done.attrs.get("n_failed", 0))
-            return SweepRun(done, path, n_chunks, 0, n_chunks, n_failed, time.perf_counter() - t0, executor)
-    if path is not None:
-        for f in path.parent.glob(f".{path.name}.*.tmp.nc"):  # a final write that was killed
-            f.unlink()
+    manifest, path, parts, done = open_output(settings, manifest, out, overwrite, executor, t0)
+    if done is not None:
+        return done
     result = run_engine(
         settings, eta, g, omega0, row, manifest=manifest, parts=parts, overwrite=overwrite,
         chunk_size=chunk_size, warm_start=warm_start, executor=executor, workers=workers,
         scheduler=scheduler, progress=progress, desc=desc,
     )  # fmt: skip
     ds = build(result)
-    if path is not None:
-        _write_final(ds, path)
-    if parts is not None:
-        shutil.rmtree(parts, ignore_errors=True)
+    close_output(ds, path, parts)
     return SweepRun(
         ds, path, result.n_chunks, result.computed, result.reused, int(ds.attrs["n_failed"]),
         time.perf_counter() - t0, result.executor, result.rejected,
@@ -467,12 +520,10 @@ def make_settings(
     rtol: float,
 ) -> PointSettings:
     """Resolve the theory and bound by name (with options) and the band structure, once."""
-    from ..model import Model
     from ..problem import cached_bands
     from ..theories import get_bound, get_theory
 
-    if not isinstance(model, Model):
-        raise InputError(f"model = {model!r}: must be a multigap Model (e.g. multigap.preset('A'))")
+    require_model(model)
     if gap_mu_mode not in MU_MODES:
         raise InputError(f"mu_mode = {gap_mu_mode!r}: must be one of {', '.join(MU_MODES)}")
     return PointSettings(

@@ -30,6 +30,7 @@ from .engine import (
     DEFAULT_RTOL,
     EngineResult,
     base_manifest,
+    check_g,
     check_options,
     describe,
     execute,
@@ -67,14 +68,6 @@ def _omega_axis(model: Model, omega0: float | ArrayLike | None) -> tuple[Model, 
     if np.any(w_arr <= 0):
         raise InputError(f"omega0: every value must be > 0 meV (got {float(w_arr.min())!r})")
     return model, w_arr
-
-
-def _check_g(model: Model, g: NDArray) -> None:
-    for value in g.tolist():
-        try:
-            model.with_g(value)
-        except ModelError as exc:
-            raise InputError(f"g = {value!r}: {exc}") from None
 
 
 def _map_dataset(
@@ -227,14 +220,12 @@ def run_map(
     (1, ('eta', 'g'))
     """
     name, size, quants = check_options(
-        mu_mode=mu_mode, rtol=rtol, chunk_size=chunk_size, quantities=quantities,
+        model=model, mu_mode=mu_mode, rtol=rtol, chunk_size=chunk_size, quantities=quantities,
         executor=executor, scheduler=scheduler, workers=workers,
     )  # fmt: skip
-    if not isinstance(model, Model):
-        raise InputError(f"model = {model!r}: must be a multigap Model (e.g. multigap.preset('A'))")
     eta_arr, g_arr = grid("eta", eta), grid("g", g)
     model, w_arr = _omega_axis(model, omega0)
-    _check_g(model, g_arr)
+    check_g(model, g_arr.tolist())
     settings = make_settings(
         model, theory=theory, theory_options=theory_options, bound=bound, bound_options=bound_options,
         quantities=quants, mu_mode=mu_mode, gap_mu_mode=gap_mu_mode, rtol=rtol,

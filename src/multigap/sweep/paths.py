@@ -16,13 +16,14 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import InputError, ModelError
+from ..errors import InputError
 from ..model import Model
 from .assemble import SweepRun, common_attrs, scale_vars, sweep_variables, var
 from .engine import (
     DEFAULT_RTOL,
     EngineResult,
     base_manifest,
+    check_g,
     check_options,
     execute,
     grid,
@@ -118,18 +119,11 @@ def run_points_sweep(
 ) -> SweepRun:
     """:func:`run_points` with the run's summary (chunks computed, reused, rejected)."""
     name, size, quants = check_options(
-        mu_mode=mu_mode, rtol=rtol, chunk_size=chunk_size, quantities=quantities,
-        executor=executor if executor is not None or scheduler is not None else "serial",
-        scheduler=scheduler, workers=workers,
+        model=model, mu_mode=mu_mode, rtol=rtol, chunk_size=chunk_size, quantities=quantities,
+        executor=executor, scheduler=scheduler, workers=workers, default_executor="serial",
     )  # fmt: skip
-    if not isinstance(model, Model):
-        raise InputError(f"model = {model!r}: must be a multigap Model (e.g. multigap.preset('A'))")
     arrays = _point_arrays(points)
-    for value in np.unique(arrays["g"]).tolist():
-        try:
-            model.with_g(value)
-        except ModelError as exc:
-            raise InputError(f"points['g'] = {value!r}: {exc}") from None
+    check_g(model, np.unique(arrays["g"]).tolist(), label="points['g']")
     settings = make_settings(
         model, theory=theory, theory_options=theory_options, bound=bound, bound_options=bound_options,
         quantities=quants, mu_mode=mu_mode, gap_mu_mode=gap_mu_mode, rtol=rtol,
