@@ -60,41 +60,9 @@ def preset(name: str) -> Model:
     return uncalibrated(name, _SPACER_MASS.get(name, 1.0))
 
 
-def read_model_file(path: str | Path, *, label: str = "model file") -> Model:
-    """Read a TOML model file safely: the one reader of model files for the command line.
-
-    Only regular files are read (a FIFO, a device such as ``/dev/zero`` or a folder is refused
-    without opening it), at most :data:`MAX_MODEL_FILE_BYTES` bytes, as UTF-8 (a leading byte
-    order mark is accepted).  TOML nested too deeply to parse is refused like a syntax error.
-
-    Parameters
-    ----------
-    path : str or Path
-        The file.
-    label : str
-        How messages name the file (e.g. ``"--model 'm.toml'"``).
-
-    Returns
-    -------
-    Model
-        The validated model.
-
-    Raises
-    ------
-    ModelError
-        One line naming the file: missing, not a regular file, too large, not UTF-8, not TOML,
-        or an invalid model (the message names the field).
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> from multigap.model import dumps_model
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.toml"
-    >>> _ = p.write_text("\ufeff" + dumps_model(preset("A")), encoding="utf-8")
-    >>> read_model_file(p) == preset("A")
-    True
-    """
-    return load_model(path, label=label)  # the one safe reader lives with the model schema
+#: Read a TOML model file safely: the one reader of model files for the command line.  The
+#: same function as :func:`multigap.model.load_model` (one reader, living with the model schema).
+read_model_file = load_model
 
 
 def resolve_model(spec: str, g: float | None = None) -> Model:
