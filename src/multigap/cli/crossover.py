@@ -283,8 +283,9 @@ def _active_row(ds: xr.Dataset, i: int, a: int) -> str:
         if tc_status.computed
         else f"{tc_status!s:>9}  {'-':>9}"
     )
+    # round: a linspace grid through 0 holds e.g. -2.8e-17 there, printed as 0
     return (
-        f"{float(ds['eta'].values[i]):7.4g}  {tcs}  {num('gap_over_e_f', '9.4g')}  "
+        f"{round(float(ds['eta'].values[i]), 12) + 0.0:7.4g}  {tcs}  {num('gap_over_e_f', '9.4g')}  "
         f"{num('kf_xi_pair', '9.4g')}  {regime}"
     )
 

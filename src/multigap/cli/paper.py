@@ -185,7 +185,6 @@ def reproduce(
     from ..theories import DEFAULT_THEORY
 
     check_executor(executor, workers, scheduler)
-    grids = grid_set or ("quick" if quick else "full")
     args = ["multigap", "reproduce", "--out", str(out_dir)]
     if grid_set is not None:
         args.append(f"--grid-set={grid_set}")
@@ -206,7 +205,8 @@ def reproduce(
         with quiet_figures(), scheduler_client(executor, scheduler, workers) as client:  # one cluster
             result = run_reproduce(
                 out_dir,
-                grids=grids,
+                quick=quick,
+                grids=grid_set,  # None: --quick or full, unless MULTIGAP_GRID_SET names a set
                 executor="dask" if client is not None else executor,
                 workers=workers,
                 scheduler=client,
