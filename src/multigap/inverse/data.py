@@ -39,7 +39,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Iterable, Sequence
@@ -51,6 +50,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError
+from ._csv import read_text, table_rows
 
 __all__ = [
     "DataError",
@@ -140,20 +140,6 @@ class MeasuredData:
         return bool(np.isfinite(self.gap).any())
 
 
-def _read_text(source: str | Path | io.TextIOBase) -> tuple[str, str]:
-    if isinstance(source, io.TextIOBase):
-        return getattr(source, "name", "<data>"), source.read()
-    path = Path(source)
-    try:
-        return str(path), path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file (shipped data sets: {', '.join(shipped_data())})") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not a CSV file") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not a UTF-8 text (CSV) file") from None
-
-
 def read_data(source: str | Path | io.TextIOBase) -> MeasuredData:
     """Read and validate one measured-data CSV file (see the module docstring for the format).
 
@@ -171,26 +157,17 @@ def read_data(source: str | Path | io.TextIOBase) -> MeasuredData:
     DataError
         With one line naming the file, the row and the rule broken.
     """
-    name, text = _read_text(source)
-    lines = text.splitlines()
-    provenance = tuple(line.lstrip()[1:].strip() for line in lines if line.lstrip().startswith("#"))
-    rows = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    if not rows:
-        raise DataError(f"{name}: no header line (required columns: {', '.join(DATA_COLUMNS['required'])})")
-    reader = csv.reader(rows)
-    header = [h.strip() for h in next(reader)]
-    allowed = DATA_COLUMNS["required"] + DATA_COLUMNS["optional"]
-    for h in header:
-        if h not in allowed:
-            raise DataError(f"{name}: unknown column {h!r} (allowed: {', '.join(allowed)})")
-    for h in DATA_COLUMNS["required"]:
-        if h not in header:
-            raise DataError(f"{name}: missing column {h!r} (required: {', '.join(DATA_COLUMNS['required'])})")
+    name, text = read_text(
+        source, error=DataError, stream_name="<data>",
+        missing_hint=f" (shipped data sets: {', '.join(shipped_data())})",
+    )  # fmt: skip
+    provenance = tuple(
+        line.lstrip()[1:].strip() for line in text.splitlines() if line.lstrip().startswith("#")
+    )
+    header, reader = table_rows(name, text, **DATA_COLUMNS, error=DataError)
     for value, err in OBSERVABLES.items():
         if (value in header) != (err in header):
             raise DataError(f"{name}: column {value!r} needs its uncertainty column {err!r} and vice versa")
-    if len(set(header)) != len(header):
-        raise DataError(f"{name}: a column appears twice in the header")
     cols: dict[str, list[float]] = {h: [] for h in _NUMERIC}
     text_cols: dict[str, list[str]] = {"status": [], "flag": [], "note": []}
     for row_no, row in enumerate(reader, start=1):

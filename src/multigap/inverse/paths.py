@@ -28,7 +28,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Sequence
@@ -41,6 +40,7 @@ import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
+from ._csv import read_text, table_rows
 from ._engine import evaluate_points
 
 if TYPE_CHECKING:
@@ -207,21 +207,8 @@ def read_path_table(source: str | Path | io.TextIOBase) -> PressurePath:
     >>> read_path_table(table).eta.tolist()
     [0.8, 1.1]
     """
-    name, text = _read_text(source)
-    rows = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    if not rows:
-        raise PathError(f"{name}: no header line (expected columns {','.join(PATH_COLUMNS['required'])})")
-    reader = csv.reader(rows)
-    header = [h.strip() for h in next(reader)]
-    required, optional = PATH_COLUMNS["required"], PATH_COLUMNS["optional"]
-    unknown = [h for h in header if h not in required and h not in optional]
-    if unknown:
-        raise PathError(f"{name}: unknown column {unknown[0]!r} (allowed: {', '.join(required + optional)})")
-    missing = [h for h in required if h not in header]
-    if missing:
-        raise PathError(f"{name}: missing column {missing[0]!r} (required: {', '.join(required)})")
-    if len(set(header)) != len(header):
-        raise PathError(f"{name}: a column appears twice in the header {header}")
+    name, text = read_text(source)
+    header, reader = table_rows(name, text, **PATH_COLUMNS, error=PathError)
     cols: dict[str, list[float]] = {h: [] for h in header}
     for lineno, row in enumerate(reader, start=2):
         if len(row) != len(header):
@@ -238,7 +225,7 @@ def read_path_table(source: str | Path | io.TextIOBase) -> PressurePath:
                     f"{name}: data row {lineno - 1}, column {h}: {cell.strip()!r} is not a finite number"
                 )
             cols[h].append(value)
-    if not cols[required[0]]:
+    if not cols[PATH_COLUMNS["required"][0]]:
         raise PathError(f"{name}: the table has a header but no data rows")
     try:
         return PressurePath(
@@ -250,20 +237,6 @@ def read_path_table(source: str | Path | io.TextIOBase) -> PressurePath:
         )
     except PathError as exc:
         raise PathError(f"{name}: {exc}") from None
-
-
-def _read_text(source: str | Path | io.TextIOBase) -> tuple[str, str]:
-    if isinstance(source, io.TextIOBase):
-        return getattr(source, "name", "<table>"), source.read()
-    path = Path(source)
-    try:
-        return str(path), path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a CSV file") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a UTF-8 text (CSV) file") from None
 
 
 def compute_path(
