@@ -209,14 +209,13 @@ class _Candidate:
             etas = [eta]
             if self.objective == "robust":
                 etas = [eta * (1 - ROBUST_FRACTION), eta, eta * (1 + ROBUST_FRACTION)]
-            bound = self.bound if self.objective != "tc_bkt" else (self.bound or "bkt")
             ds = evaluate_points(
                 model,
                 etas,
                 [self.g] * len(etas),
                 theory=self.theory,
                 theory_options=self.theory_options,
-                bound=bound,
+                bound=self.bound,
                 bound_options=self.bound_options,
                 quantities=("tc",),
             )
@@ -465,6 +464,8 @@ def design(
     executor = resolve_executor(executor, scheduler)
     if objective not in OBJECTIVES:
         raise InputError(f"objective = {objective!r}: must be one of {', '.join(OBJECTIVES)}")
+    if objective == "tc_bkt":  # the one place that decides the bound of every evaluation below
+        bound = bound or "bkt"
     if not (isinstance(g, int | float) and 0 <= g < 0.5):
         raise InputError(f"g = {g!r}: must be >= 0 and < 0.5 (Migdal softening)")
     if not (isinstance(omega0, int | float) and omega0 > 0):
@@ -516,7 +517,7 @@ def design(
             [g],
             theory=theory,
             theory_options=theory_options,
-            bound=bound if objective != "tc_bkt" else (bound or "bkt"),
+            bound=bound,
             bound_options=bound_options,
         )
         tc = float(tc_ds["tc"].values[0])
@@ -543,9 +544,7 @@ def design(
     # reference: the template at the same g and ω0, best η on a grid then refined
     ref_model = design_model(template, template_parameters(template), g, omega0, name=template.name)
     grid = np.linspace(-0.5, 2.0, 61) if reference_eta is None else np.asarray(reference_eta, dtype=float)
-    ref_ds = eta_cut(
-        ref_model, g, grid, theory=theory, bound=bound if objective != "tc_bkt" else (bound or "bkt")
-    )
+    ref_ds = eta_cut(ref_model, g, grid, theory=theory, bound=bound)
     ref_tc = np.nan_to_num(ref_ds["tc"].values)
     i_max = int(np.argmax(ref_tc))
     ref_info = _band_info(ref_model)
@@ -582,7 +581,7 @@ def design(
         message=str(res.message) + (f"; best point: {msg}" if msg else ""),
         elapsed=time.perf_counter() - t0,
         theory=str(getattr(theory, "name", theory)),
-        bound=str(getattr(bound, "name", bound or ("bkt" if objective == "tc_bkt" else "none"))),
+        bound=str(getattr(bound, "name", bound or "none")),
         history=mapper.history,
     )
 
