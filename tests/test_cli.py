@@ -390,6 +390,10 @@ def test_isotope_json_equals_the_library(runner, tmp_path):
         (["tc", "--eta", "1", "--omega0", "-5"], ["--omega0 -5", "> 0"]),
         (["tc", "--eta", "1", "--nodes", "2"], ["'--nodes'", "2", "4<=x"]),
         (["isotope", "--eta", "1", "--method", "guess"], ["'--method'", "'guess'"]),
+        (
+            ["map", "--eta", "0:1:3", "--g", "0.3", "--levels", "3", "--out", "m.nc"],
+            ["--levels 3", "--adaptive"],
+        ),
     ],
 )
 def test_bad_pairing_options_exit_2_with_one_line(runner, args, fragments):
@@ -813,6 +817,16 @@ def test_a_bound_gives_bounded_mean_field_and_bound_temperatures(runner, tmp_pat
     ds = read_dataset(out)
     assert float(ds["tc"]) == 100.0 and float(ds["tc_mf"]) == plain["tc_K"] and float(ds["tc_bound"]) == 100.0
     assert ds.attrs["bound"] == "cli-toy-cap"
+    # the text leads with the bounded Tc; the theory's own is named mean-field, and so are the
+    # gap ratios and alpha that use it
+    text = runner.invoke(main, args[:-3]).stdout.splitlines()
+    assert text[1].startswith("bound cli-toy-cap: Tc = 100 K") and text[2].startswith(
+        "mean-field Tc (T_MF) ="
+    )
+    gaps_text = runner.invoke(main, ["gaps", "--eta", "1", "--g", "0.4", "--bound", "cli-toy-cap"]).stdout
+    assert "2D/kT_MF" in gaps_text and "\nbound cli-toy-cap: Tc = 100 K" in gaps_text
+    iso = runner.invoke(main, ["isotope", "--eta", "1", "--g", "0.4", "--bound", "cli-toy-cap", "--json"])
+    assert _json(iso)["alpha_of"] == "tc_mf_K"
 
 
 def test_a_registered_theory_runs_through_map(runner, tmp_path):

@@ -230,6 +230,9 @@ def map_(
     from ..theories import DEFAULT_THEORY
 
     check_executor(executor, workers, scheduler)
+    source = click.get_current_context().get_parameter_source("levels")
+    if not adaptive and source is not None and source.name != "DEFAULT":
+        raise InputError(f"--levels {levels}: refines an --adaptive map only; add --adaptive or drop it")
     if eta.size * g.size > MAX_MAP_POINTS:
         raise PackageError(
             f"--eta/--g: {eta.size} x {g.size} = {eta.size * g.size} points; at most {MAX_MAP_POINTS}"

@@ -96,6 +96,12 @@ def _bound_text(bd: TcBound | None, br: BoundResult | None) -> list[str]:
     ]
 
 
+def _mf_tc_text(tc: float, status: str, floor: float, bd: TcBound | None) -> str:
+    """The theory's Tc line; with a bound it is named the mean-field Tc (the bounded one follows)."""
+    text = _tc_text(tc, status, floor)
+    return text if bd is None else text.replace("Tc =", "mean-field Tc (T_MF) =", 1)
+
+
 def _label(
     ds: xr.Dataset, th: PairingTheory, bd: TcBound | None, result: TcResult, br: BoundResult | None
 ) -> xr.Dataset:
@@ -175,10 +181,10 @@ def tc(
         return "\n".join(
             [
                 f"{_pairing_header(m, eta)}, {_MU_TEXT[mu_mode]}, theory {th.name}",
-                _tc_text(result.tc, result.status, result.floor),
+                *_bound_text(bd, br),
+                _mf_tc_text(result.tc, result.status, result.floor, bd),
                 f"mu0 = {result.mu0:.4f} meV, mu(Tc) = {result.mu:.4f} meV, "
                 f"cutoff omega~0 = {result.omega:.4f} meV",
-                *_bound_text(bd, br),
             ]
         )
 
@@ -253,16 +259,22 @@ def gaps(
 
     def text() -> str:
         res = summary.result
+        used = float(res.temperature)  # a theory may solve at another T (Eliashberg: its lowest)
+        t_text = f"T = {used:.4g} K" + (
+            "" if math.isclose(used, temperature, abs_tol=1e-12) else f" (asked {temperature:g} K)"
+        )
         lines = [
-            f"{_pairing_header(m, eta)}, T = {temperature:g} K, {_MU_TEXT[mu_mode]}, theory {th.name}",
-            _tc_text(summary.tc, summary.result.tc.status, summary.result.tc.floor) + " at mu = mu0",
+            f"{_pairing_header(m, eta)}, {t_text}, {_MU_TEXT[mu_mode]}, theory {th.name}",
+            *_bound_text(bd, br),
+            _mf_tc_text(summary.tc, summary.result.tc.status, summary.result.tc.floor, bd) + " at mu = mu0",
             f"mu - mu0 = {summary.mu_shift:.6g} meV, cutoff omega~0 = {res.omega:.4f} meV, "
             f"gap solver {res.status} (residual {res.residual:.2g})",
         ]
         if res.status == "normal":
             lines.append("normal state: T >= Tc, all gaps 0")
+        ratio_head = "2D/kT_MF" if bd is not None else "2D/kTc"  # the ratios use the mean-field Tc
         lines.append(
-            f"{'band':>4}  {'gap (meV)':>10}  {'min (meV)':>10}  {'max (meV)':>10}  {'2D/kTc':>8}  FS"
+            f"{'band':>4}  {'gap (meV)':>10}  {'min (meV)':>10}  {'max (meV)':>10}  {ratio_head:>8}  FS"
         )
         for n in range(m.n_bands):
             r = summary.ratios[n]
@@ -276,7 +288,6 @@ def gaps(
             value = f"{ratio:.4g}" if math.isfinite(ratio) else f"undefined (Delta{pair[1]} = 0)"
             lines.append(f"Delta{pair[0]}/Delta{pair[1]} = {value}")
         lines.append(f"(BCS: 2D/kTc = {BCS_GAP_RATIO:.3f}; FS: band has a Fermi surface; a negative gap: s±)")
-        lines.extend(_bound_text(bd, br))
         return "\n".join(lines)
 
     emit(
@@ -353,13 +364,15 @@ def isotope(
         "mu0_meV": tc_result.mu0,
         "omega_meV": tc_result.omega,
         "isotope_method": method,
+        **({} if bd is None else {"alpha_of": "tc_mf_K"}),  # alpha is the theory's, not the bound's
         **_theory_payload(th, bd),
         **_bound_payload(bd, br),
     }
 
     def text() -> str:
+        of = "" if bd is None else " of the mean-field Tc"
         a_text = (
-            f"isotope coefficient alpha = {alpha:.6g} (BCS: 0.5; {method})"
+            f"isotope coefficient alpha{of} = {alpha:.6g} (BCS: 0.5; {method})"
             if math.isfinite(alpha)
             else "isotope coefficient undefined: Tc is below the floor"
         )
@@ -367,8 +380,8 @@ def isotope(
             [
                 f"{_pairing_header(m, eta)}, theory {th.name}",
                 a_text,
-                _tc_text(tc_result.tc, tc_result.status, tc_result.floor),
                 *_bound_text(bd, br),
+                _mf_tc_text(tc_result.tc, tc_result.status, tc_result.floor, bd),
             ]
         )
 
