@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 
 from ..status import Status
 from .assemble import SweepRun
-from .engine import EngineResult, close_output, open_output, run_engine
+from .engine import EngineResult, RunControl, close_output, open_output, run_engine
 from .points import PointSettings, schema
 
 __all__ = ["DEFAULT_TOL", "Cell", "Refinement", "execute_adaptive"]
@@ -246,13 +246,7 @@ def execute_adaptive(
     manifest: dict[str, Any],
     build: Callable[[EngineResult], xr.Dataset],
     out: str | Path | None,
-    overwrite: bool,
-    chunk_size: int,
-    warm_start: bool,
-    executor: str,
-    workers: int | None,
-    scheduler: Any,
-    progress: bool,
+    control: RunControl,
     desc: str,
 ) -> SweepRun:
     """Run an adaptive (η, g) map level by level on the engine and assemble it on the fine grid.
@@ -264,7 +258,7 @@ def execute_adaptive(
     keep their fill values.
     """
     t0 = time.perf_counter()
-    manifest, path, parts, done = open_output(settings, manifest, out, overwrite, executor, t0)
+    manifest, path, parts, done = open_output(settings, manifest, out, control, t0)
     if done is not None:
         return done
     ne, ng = eta.size, g.size
@@ -285,9 +279,8 @@ def execute_adaptive(
         level_manifest = {**manifest, "adaptive_level": level, "points": [ie.tolist(), ig.tolist()]}
         res = run_engine(
             settings, eta[ie], g[ig], None, ig, manifest=level_manifest,
-            parts=None if parts is None else parts / f"level{level}", overwrite=overwrite,
-            chunk_size=chunk_size, warm_start=warm_start, executor=executor, workers=workers,
-            scheduler=scheduler, progress=progress, desc=f"{desc}, level {level}",
+            parts=None if parts is None else parts / f"level{level}", control=control,
+            desc=f"{desc}, level {level}",
         )  # fmt: skip
         flat = ig * ne + ie
         for name, arr in res.arrays.items():
@@ -304,7 +297,7 @@ def execute_adaptive(
     todo = np.flatnonzero(~known.T.ravel())  # flat order: eta fastest, then g
     full["tc"][todo] = filled.T.ravel()[todo]
     full["status"][todo] = Status.INTERPOLATED.code
-    result = EngineResult(full, n_chunks, computed, reused, rejected, executor)
+    result = EngineResult(full, n_chunks, computed, reused, rejected, control.executor)
     ds = build(result)
     ds.attrs.update(
         adaptive_levels=int(levels),
@@ -319,5 +312,5 @@ def execute_adaptive(
     close_output(ds, path, parts)
     return SweepRun(
         ds, path, n_chunks, computed, reused, int(ds.attrs["n_failed"]), time.perf_counter() - t0,
-        executor, rejected,
+        control.executor, rejected,
     )  # fmt: skip

@@ -25,6 +25,7 @@ from .assemble import common_attrs, scale_vars, sweep_variables, var
 from .engine import (
     DEFAULT_RTOL,
     EngineResult,
+    RunControl,
     base_manifest,
     check_options,
     describe,
@@ -67,8 +68,7 @@ def _cut_dataset(
     manifest: dict[str, Any],
     eta: NDArray,
     command: str,
-    chunk_size: int,
-    warm_start: bool,
+    control: RunControl,
 ) -> xr.Dataset:
     """Arrays over η -> the labelled cut (``omega`` is one number: g and ω₀ are fixed)."""
     m = settings.model
@@ -82,7 +82,8 @@ def _cut_dataset(
     attrs = common_attrs(
         settings, result.arrays, manifest,
         title=f"Tc, gaps and isotope coefficient of model {m.name} against eta at g_{a}{a} = {g:.6g}",
-        command=command, chunk_size=chunk_size, n_chunks=result.n_chunks, warm_start=warm_start,
+        command=command, chunk_size=control.chunk_size, n_chunks=result.n_chunks,
+        warm_start=control.warm_start,
     )  # fmt: skip
     attrs |= {
         "g": g,
@@ -178,9 +179,10 @@ def run_cut(
     >>> round(float(cut["tc"][0]))
     251
     """
-    name, size, quants = check_options(
+    control, quants = check_options(
         model=model, mu_mode=mu_mode, rtol=rtol, chunk_size=chunk_size, quantities=quantities,
-        executor=executor, scheduler=scheduler, workers=workers, default_executor="serial",
+        executor=executor, scheduler=scheduler, workers=workers, warm_start=warm_start,
+        progress=progress, overwrite=overwrite, default_executor="serial",
     )  # fmt: skip
     eta_arr = grid("eta", eta, distinct=False)
     try:
@@ -192,7 +194,7 @@ def run_cut(
         quantities=quants, mu_mode=CUT_TC_MU_MODE, gap_mu_mode=mu_mode, rtol=rtol,
     )  # fmt: skip
     manifest = {
-        **base_manifest(settings, kind="cut", chunk_size=size, warm_start=bool(warm_start)),
+        **base_manifest(settings, control, kind="cut"),
         "eta": eta_arr.tolist(),
     }
     if command is None:
@@ -203,12 +205,11 @@ def run_cut(
     final_command = command
 
     def build(result: EngineResult) -> xr.Dataset:
-        return _cut_dataset(settings, result, manifest, eta_arr, final_command, size, bool(warm_start))
+        return _cut_dataset(settings, result, manifest, eta_arr, final_command, control)
 
     g_arr = np.full(eta_arr.size, _active_g(m))
     return execute(
         settings, eta_arr, g_arr, None, np.zeros(eta_arr.size, dtype=np.int64),
-        manifest=manifest, build=build, out=out, overwrite=overwrite, chunk_size=size,
-        warm_start=bool(warm_start), executor=name, workers=workers, scheduler=scheduler,
-        progress=progress, desc=f"eta cut {m.name}, g = {_active_g(m):.4g}",
+        manifest=manifest, build=build, out=out, control=control,
+        desc=f"eta cut {m.name}, g = {_active_g(m):.4g}",
     ).dataset  # fmt: skip

@@ -55,6 +55,7 @@ __all__ = [
     "DEFAULT_RTOL",
     "Chunk",
     "EngineResult",
+    "RunControl",
     "base_manifest",
     "execute",
     "run_engine",
@@ -182,6 +183,24 @@ def solve_chunk(chunk: Chunk) -> dict[str, NDArray]:
 
 
 @dataclass(frozen=True)
+class RunControl:
+    """How a sweep runs, checked once by :func:`check_options` and handed down unchanged.
+
+    ``chunk_size`` and ``warm_start`` are part of the computation's identity (recorded in the
+    manifest); the others only say where the chunks run, whether a progress bar shows and
+    whether an ``out`` of another computation may be replaced.
+    """
+
+    executor: str
+    chunk_size: int
+    warm_start: bool
+    workers: int | None
+    scheduler: Any
+    progress: bool
+    overwrite: bool
+
+
+@dataclass(frozen=True)
 class EngineResult:
     """Arrays over the flat point list and how they were obtained."""
 
@@ -220,9 +239,12 @@ def check_options(
     executor: str | None,
     scheduler: Any,
     workers: int | None,
+    warm_start: bool,
+    progress: bool,
+    overwrite: bool,
     default_executor: str | None = None,
-) -> tuple[str, int, tuple[str, ...]]:
-    """Validate the options shared by every runner; returns (executor, chunk_size, quantities).
+) -> tuple[RunControl, tuple[str, ...]]:
+    """Validate the options shared by every runner; returns (how it runs, quantities in order).
 
     ``default_executor`` is the executor when neither ``executor`` nor ``scheduler`` is given
     (None: :func:`~multigap.sweep.executors.resolve_executor`'s default, ``"processes"``).
@@ -246,7 +268,11 @@ def check_options(
         raise InputError(f"quantities = {list(quantities)!r}: each must be one of {', '.join(QUANTITIES)}")
     ordered = tuple(q for q in QUANTITIES if q in quantities or q == "tc")
     require_model(model)
-    return name, int(size), ordered
+    control = RunControl(
+        executor=name, chunk_size=int(size), warm_start=bool(warm_start), workers=workers,
+        scheduler=scheduler, progress=progress, overwrite=overwrite,
+    )  # fmt: skip
+    return control, ordered
 
 
 def check_theory(settings: PointSettings) -> None:
@@ -291,13 +317,7 @@ def run_engine(
     *,
     manifest: dict[str, Any],
     parts: Path | None,
-    overwrite: bool,
-    chunk_size: int,
-    warm_start: bool,
-    executor: str,
-    workers: int | None,
-    scheduler: Any,
-    progress: bool,
+    control: RunControl,
     desc: str,
 ) -> EngineResult:
     """Solve every point of a flat list, chunk by chunk, reusing verified chunks under ``parts``.
@@ -316,8 +336,9 @@ def run_engine(
         The computation's identity (written to the parts folder and into every chunk).
     parts : Path or None
         Parts folder for resuming; None: nothing is written.
-    overwrite, chunk_size, warm_start, executor, workers, scheduler, progress
-        As for :func:`multigap.sweep.run_map`.
+    control : RunControl
+        Chunk size, warm starts, executor, workers, scheduler, progress bar, overwrite (as
+        for :func:`multigap.sweep.run_map`).
     desc : str
         Label of the progress bar.
 
@@ -326,13 +347,15 @@ def run_engine(
     EngineResult
         Arrays over the flat list (one per variable of :func:`~multigap.sweep.points.schema`).
     """
-    n_points = eta.size
+    n_points, chunk_size, executor = eta.size, control.chunk_size, control.executor
     n_chunks = max(1, math.ceil(n_points / chunk_size))
     bounds = [(k * chunk_size, min((k + 1) * chunk_size, n_points)) for k in range(n_chunks)]
     results: dict[int, dict[str, NDArray]] = {}
     with contextlib.ExitStack() as stack:
         store = (
-            None if parts is None else stack.enter_context(ChunkStore(parts, manifest, overwrite=overwrite))
+            None
+            if parts is None
+            else stack.enter_context(ChunkStore(parts, manifest, overwrite=control.overwrite))
         )
         if store is not None:
             for k, b in enumerate(bounds):
@@ -341,14 +364,14 @@ def run_engine(
                     results[k] = loaded
         reused = len(results)
         todo = [k for k in range(n_chunks) if k not in results]
-        tasks = _chunks(settings, eta, g, omega0, row, bounds, todo, warm_start)
+        tasks = _chunks(settings, eta, g, omega0, row, bounds, todo, control.warm_start)
         from tqdm.auto import tqdm
 
         bar = stack.enter_context(
-            tqdm(total=n_chunks, initial=reused, unit="chunk", desc=desc, disable=not progress)
+            tqdm(total=n_chunks, initial=reused, unit="chunk", desc=desc, disable=not control.progress)
         )
         failed = 0
-        stream = EXECUTORS[executor](solve_chunk, tasks, workers=workers, scheduler=scheduler)
+        stream = EXECUTORS[executor](solve_chunk, tasks, workers=control.workers, scheduler=control.scheduler)
         with contextlib.closing(stream):
             for position, arrays in stream:
                 k = todo[position]
@@ -365,7 +388,7 @@ def run_engine(
     return EngineResult(flat, n_chunks, len(todo), reused, rejected, executor)
 
 
-def base_manifest(settings: PointSettings, *, kind: str, chunk_size: int, warm_start: bool) -> dict[str, Any]:
+def base_manifest(settings: PointSettings, control: RunControl, *, kind: str) -> dict[str, Any]:
     """The part of a computation's identity common to maps, cuts and paths (JSON-ready).
 
     Everything that determines the numbers and nothing that does not: the resolved model, the
@@ -382,8 +405,8 @@ def base_manifest(settings: PointSettings, *, kind: str, chunk_size: int, warm_s
         "mu_mode": settings.mu_mode,
         "gap_mu_mode": settings.gap_mu_mode,
         "rtol": float(settings.rtol),
-        "chunk_size": int(chunk_size),
-        "warm_start": bool(warm_start),
+        "chunk_size": control.chunk_size,
+        "warm_start": control.warm_start,
     }
 
 
@@ -425,8 +448,7 @@ def open_output(
     settings: PointSettings,
     manifest: dict[str, Any],
     out: str | Path | None,
-    overwrite: bool,
-    executor: str,
+    control: RunControl,
     t0: float,
 ) -> tuple[dict[str, Any], Path | None, Path | None, SweepRun | None]:
     """The start every sweep shares (plain or adaptive): check the theory, resolve ``out``.
@@ -443,14 +465,14 @@ def open_output(
     if path is not None and path.is_dir():
         raise InputError(f"out = {str(path)!r}: is a folder; give a file name such as map.nc")
     if path is not None and parts is not None and path.exists():
-        done = _complete_out(path, manifest, overwrite)
+        done = _complete_out(path, manifest, control.overwrite)
         if done is not None:
             n_chunks = int(done.attrs.get("n_chunks", 1))
             if parts.is_dir():  # left by a run killed between writing out and cleaning up
                 with contextlib.suppress(InputError), ChunkStore(parts, manifest):
                     shutil.rmtree(parts, ignore_errors=True)
             n_failed, elapsed = int(done.attrs.get("n_failed", 0)), time.perf_counter() - t0
-            finished = SweepRun(done, path, n_chunks, 0, n_chunks, n_failed, elapsed, executor)
+            finished = SweepRun(done, path, n_chunks, 0, n_chunks, n_failed, elapsed, control.executor)
             return manifest, path, parts, finished
     if path is not None:
         for f in path.parent.glob(f".{path.name}.*.tmp.nc"):  # a final write that was killed
@@ -476,13 +498,7 @@ def execute(
     manifest: dict[str, Any],
     build: Callable[[EngineResult], xr.Dataset],
     out: str | Path | None,
-    overwrite: bool,
-    chunk_size: int,
-    warm_start: bool,
-    executor: str,
-    workers: int | None,
-    scheduler: Any,
-    progress: bool,
+    control: RunControl,
     desc: str,
 ) -> SweepRun:
     """Run a sweep end to end: reuse a finished ``out``, resume from its parts, write it.
@@ -491,14 +507,12 @@ def execute(
     :func:`run_engine`; ``out`` is the NetCDF4 file (its parts folder is ``<out>.parts``).
     """
     t0 = time.perf_counter()
-    manifest, path, parts, done = open_output(settings, manifest, out, overwrite, executor, t0)
+    manifest, path, parts, done = open_output(settings, manifest, out, control, t0)
     if done is not None:
         return done
     result = run_engine(
-        settings, eta, g, omega0, row, manifest=manifest, parts=parts, overwrite=overwrite,
-        chunk_size=chunk_size, warm_start=warm_start, executor=executor, workers=workers,
-        scheduler=scheduler, progress=progress, desc=desc,
-    )  # fmt: skip
+        settings, eta, g, omega0, row, manifest=manifest, parts=parts, control=control, desc=desc
+    )
     ds = build(result)
     close_output(ds, path, parts)
     return SweepRun(

@@ -29,6 +29,7 @@ from .assemble import MANIFEST_ATTR, SweepRun, common_attrs, scale_vars, sweep_v
 from .engine import (
     DEFAULT_RTOL,
     EngineResult,
+    RunControl,
     base_manifest,
     check_g,
     check_options,
@@ -76,8 +77,7 @@ def _map_dataset(
     manifest: dict[str, Any],
     shape: tuple[int, int, int],
     command: str,
-    chunk_size: int,
-    warm_start: bool,
+    control: RunControl,
 ) -> xr.Dataset:
     """Arrays over the flat grid (η fastest, then g, then ω₀) -> the labelled map."""
     has_w = manifest["omega0"] is not None
@@ -106,7 +106,8 @@ def _map_dataset(
     data = {**sweep_variables(settings, result.arrays, dims, layout), **scale_vars(settings)}
     attrs = common_attrs(
         settings, result.arrays, manifest, title=f"Tc(eta, g) map of model {settings.model.name}",
-        command=command, chunk_size=chunk_size, n_chunks=result.n_chunks, warm_start=warm_start,
+        command=command, chunk_size=control.chunk_size, n_chunks=result.n_chunks,
+        warm_start=control.warm_start,
     )  # fmt: skip
     attrs["chunking"] = (
         "grid points numbered with eta fastest, then g" + (", then omega0" if has_w else "")
@@ -219,9 +220,10 @@ def run_map(
     >>> run.chunks_computed, run.dataset["tc"].dims
     (1, ('eta', 'g'))
     """
-    name, size, quants = check_options(
+    control, quants = check_options(
         model=model, mu_mode=mu_mode, rtol=rtol, chunk_size=chunk_size, quantities=quantities,
-        executor=executor, scheduler=scheduler, workers=workers,
+        executor=executor, scheduler=scheduler, workers=workers, warm_start=warm_start,
+        progress=progress, overwrite=overwrite,
     )  # fmt: skip
     eta_arr, g_arr = grid("eta", eta), grid("g", g)
     model, w_arr = _omega_axis(model, omega0)
@@ -231,7 +233,7 @@ def run_map(
         quantities=quants, mu_mode=mu_mode, gap_mu_mode=gap_mu_mode, rtol=rtol,
     )  # fmt: skip
     manifest = {
-        **base_manifest(settings, kind="map", chunk_size=size, warm_start=bool(warm_start)),
+        **base_manifest(settings, control, kind="map"),
         "eta": eta_arr.tolist(),
         "g": g_arr.tolist(),
         "omega0": None if w_arr is None else w_arr.tolist(),
@@ -240,7 +242,7 @@ def run_map(
         command = (
             f"multigap.sweep.compute_map(model={model.name!r}, eta={describe(eta_arr)}, "
             f"g={describe(g_arr)}, omega0={describe(w_arr)}, mu_mode={mu_mode!r}, "
-            f"theory={settings.theory.name!r}, rtol={float(rtol)!r}, chunk_size={size})"
+            f"theory={settings.theory.name!r}, rtol={float(rtol)!r}, chunk_size={control.chunk_size})"
         )
     shape = (1 if w_arr is None else w_arr.size, g_arr.size, eta_arr.size)
     iw, ig, ie = np.unravel_index(np.arange(int(np.prod(shape))), shape)
@@ -248,7 +250,7 @@ def run_map(
     final_command = command
 
     def build(result: EngineResult) -> xr.Dataset:
-        return _map_dataset(settings, result, manifest, shape, final_command, size, bool(warm_start))
+        return _map_dataset(settings, result, manifest, shape, final_command, control)
 
     if adaptive:
         if w_arr is not None:
@@ -262,16 +264,14 @@ def run_map(
         manifest["adaptive"] = {"levels": int(levels), "tol": float(adaptive_tol)}
         return execute_adaptive(
             settings, eta_arr, g_arr, levels=int(levels), tol=float(adaptive_tol), manifest=manifest,
-            build=build, out=out, overwrite=overwrite, chunk_size=size, warm_start=bool(warm_start),
-            executor=name, workers=workers, scheduler=scheduler, progress=progress,
+            build=build, out=out, control=control,
             desc=f"adaptive Tc map {model.name} ({eta_arr.size * g_arr.size} points)",
         )  # fmt: skip
 
     return execute(
         settings, eta_arr[ie], g_arr[ig], None if w_arr is None else w_arr[iw], row,
-        manifest=manifest, build=build, out=out, overwrite=overwrite, chunk_size=size,
-        warm_start=bool(warm_start), executor=name, workers=workers, scheduler=scheduler,
-        progress=progress, desc=f"Tc map {model.name} ({eta_arr.size * g_arr.size * shape[0]} points)",
+        manifest=manifest, build=build, out=out, control=control,
+        desc=f"Tc map {model.name} ({eta_arr.size * g_arr.size * shape[0]} points)",
     )  # fmt: skip
 
 

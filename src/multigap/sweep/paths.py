@@ -22,6 +22,7 @@ from .assemble import SweepRun, common_attrs, scale_vars, sweep_variables, var
 from .engine import (
     DEFAULT_RTOL,
     EngineResult,
+    RunControl,
     base_manifest,
     check_g,
     check_options,
@@ -71,8 +72,7 @@ def _path_dataset(
     manifest: dict[str, Any],
     arrays: dict[str, NDArray],
     command: str,
-    chunk_size: int,
-    warm_start: bool,
+    control: RunControl,
 ) -> xr.Dataset:
     n = arrays["eta"].size
     a = settings.model.active_band
@@ -90,7 +90,8 @@ def _path_dataset(
     data = {**sweep_variables(settings, result.arrays, ("point",), lambda flat: flat), **scale_vars(settings)}
     attrs = common_attrs(
         settings, result.arrays, manifest, title=f"Tc along a path of {n} points ({settings.model.name})",
-        command=command, chunk_size=chunk_size, n_chunks=result.n_chunks, warm_start=warm_start,
+        command=command, chunk_size=control.chunk_size, n_chunks=result.n_chunks,
+        warm_start=control.warm_start,
     )  # fmt: skip
     return xr.Dataset(data, coords=coords, attrs=attrs)
 
@@ -118,9 +119,10 @@ def run_points_sweep(
     command: str | None = None,
 ) -> SweepRun:
     """:func:`run_points` with the run's summary (chunks computed, reused, rejected)."""
-    name, size, quants = check_options(
+    control, quants = check_options(
         model=model, mu_mode=mu_mode, rtol=rtol, chunk_size=chunk_size, quantities=quantities,
-        executor=executor, scheduler=scheduler, workers=workers, default_executor="serial",
+        executor=executor, scheduler=scheduler, workers=workers, warm_start=warm_start,
+        progress=progress, overwrite=overwrite, default_executor="serial",
     )  # fmt: skip
     arrays = _point_arrays(points)
     check_g(model, np.unique(arrays["g"]).tolist(), label="points['g']")
@@ -129,7 +131,7 @@ def run_points_sweep(
         quantities=quants, mu_mode=mu_mode, gap_mu_mode=gap_mu_mode, rtol=rtol,
     )  # fmt: skip
     manifest = {
-        **base_manifest(settings, kind="points", chunk_size=size, warm_start=bool(warm_start)),
+        **base_manifest(settings, control, kind="points"),
         **{key: arr.tolist() for key, arr in arrays.items()},
     }
     n = arrays["eta"].size
@@ -139,13 +141,11 @@ def run_points_sweep(
     )
 
     def build(result: EngineResult) -> xr.Dataset:
-        return _path_dataset(settings, result, manifest, arrays, final_command, size, bool(warm_start))
+        return _path_dataset(settings, result, manifest, arrays, final_command, control)
 
     return execute(
         settings, arrays["eta"], arrays["g"], arrays.get("omega0"), np.zeros(n, dtype=np.int64),
-        manifest=manifest, build=build, out=out, overwrite=overwrite, chunk_size=size,
-        warm_start=bool(warm_start), executor=name, workers=workers, scheduler=scheduler,
-        progress=progress, desc=f"path {model.name} ({n} points)",
+        manifest=manifest, build=build, out=out, control=control, desc=f"path {model.name} ({n} points)",
     )  # fmt: skip
 
 
