@@ -842,6 +842,10 @@ def test_a_registered_theory_runs_through_map(runner, tmp_path):
     assert "--theory cli-toy-scaled --theory-option factor=0.5" in toy.attrs["command"]
     again = runner.invoke(main, toy_args)  # the same map again: resumed, nothing computed
     assert "0 computed, 1 reused of 1" in again.stdout
+    # the two maps side by side: one line each at one g
+    fig = tmp_path / "theories.png"
+    drawn = runner.invoke(main, ["plot", str(bcs_out), str(toy_out), "--kind", "theories", "--out", str(fig)])
+    assert drawn.exit_code == 0 and fig.stat().st_size > 0, drawn.output
 
 
 @pytest.mark.parametrize(

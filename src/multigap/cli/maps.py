@@ -320,7 +320,7 @@ def map_(
 
 
 # ------------------------------------------------------------------------------------ plot
-_PLOT_KINDS = ("map", "eta-cuts", "g-cuts")
+_PLOT_KINDS = ("map", "eta-cuts", "g-cuts", "theories")
 
 
 def _read_map(path: Path) -> xr.Dataset:
@@ -355,7 +355,8 @@ def _read_map(path: Path) -> xr.Dataset:
     default="map",
     show_default=True,
     help="map: Tc(eta, g) colour map (Figs. 10-11); eta-cuts: Tc vs eta at several g, semi-log and "
-    "linear (Fig. 8); g-cuts: Tc vs g at fixed eta (Fig. 9).",
+    "linear (Fig. 8); g-cuts: Tc vs g at fixed eta (Fig. 9); theories: Tc vs eta at one g, one "
+    "line per map of the same model (theories and bounds side by side).",
 )
 @click.option(
     "--out",
@@ -369,7 +370,8 @@ def _read_map(path: Path) -> xr.Dataset:
     "--g-values",
     default=None,
     callback=parse_float_list,
-    help="eta-cuts: couplings g of the curves (comma-separated; nearest grid values).",
+    help="eta-cuts: couplings g of the curves (comma-separated; nearest grid values); theories: "
+    "the one g (default: where the first map's Tc is largest).",
 )
 @click.option(
     "--eta-values",
@@ -391,10 +393,12 @@ def plot(
     Several files give one panel (map) or column (eta-cuts) each, e.g. models A and B side by
     side; g-cuts takes one file.  Only converged points are drawn.
     """
-    from ..figures import tc_map_figure, tc_vs_eta_figure, tc_vs_g_figure
+    from ..figures import tc_comparison_figure, tc_map_figure, tc_vs_eta_figure, tc_vs_g_figure
 
     if kind == "g-cuts" and len(files) != 1:
         raise PackageError(f"--kind g-cuts draws one map; got {len(files)} files")
+    if kind == "theories" and g_values is not None and len(g_values) != 1:
+        raise PackageError(f"--kind theories draws one g; got --g-values with {len(g_values)}")
     check_outputs({"--out": out}, inputs=files, overwrite=overwrite)
     maps = [_read_map(Path(f)) for f in files]
 
@@ -403,6 +407,8 @@ def plot(
             return tc_map_figure(maps)
         if kind == "eta-cuts":
             return tc_vs_eta_figure(maps, g_values=g_values)
+        if kind == "theories":
+            return tc_comparison_figure(maps, g=None if g_values is None else g_values[0])
         anti = None if eta_values is None else [e for e in eta_values if e < 0]
         res = None if eta_values is None else [e for e in eta_values if e > 0]
         return tc_vs_g_figure(maps[0], eta_anti=anti, eta_res=res)
