@@ -41,3 +41,15 @@ def model_b():
     from multigap.presets import preset
 
     return preset("B")
+
+
+@pytest.fixture(scope="session")
+def coarse():
+    """Model A with the coarsest allowed quadratures (n_q=4, n_z=16): fast, for tests of sweep
+    and inverse-problem logic, which does not care about quadrature accuracy."""
+    import dataclasses
+
+    from multigap.model import Numerics
+    from multigap.presets import preset
+
+    return dataclasses.replace(preset("A"), numerics=Numerics(n_q=4, n_z=16))

@@ -22,8 +22,7 @@ import xarray as xr
 from multigap import sweep
 from multigap.errors import InputError
 from multigap.io import model_from_dataset, read_dataset
-from multigap.model import Numerics, dump_model
-from multigap.presets import preset
+from multigap.model import dump_model
 from multigap.status import STATUS_MEANINGS, Status
 from multigap.sweep import GRID_RTOL, compute_map, recompute_point, run_map
 from multigap.sweep import engine as sweep_engine
@@ -33,12 +32,6 @@ from tolerances import ROUNDING_RTOL
 ETA = np.linspace(-0.5, 1.5, 6)
 G = np.array([0.15, 0.3, 0.45])
 CHUNK = 4  # 18 points -> chunks of 4, 4, 4, 4, 2 (one crosses a g row)
-
-
-@pytest.fixture(scope="module")
-def coarse():
-    """Model A with the coarsest allowed quadratures (fast; the sweep logic does not care)."""
-    return dataclasses.replace(preset("A"), numerics=Numerics(n_q=4, n_z=16))
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,10 @@ more than ``adaptive_tol`` (:mod:`multigap.sweep.adaptive`).
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
 from multigap.errors import InputError
-from multigap.model import Numerics
-from multigap.presets import preset
 from multigap.problem import pairing_problem
 from multigap.status import Status
 from multigap.sweep import run_map
@@ -24,11 +20,6 @@ from tolerances import TC_SOLVE_RTOL
 
 ETA = np.linspace(-0.5, 1.5, 17)
 G = np.linspace(0.15, 0.45, 9)
-
-
-@pytest.fixture(scope="module")
-def coarse():
-    return dataclasses.replace(preset("A"), numerics=Numerics(n_q=4, n_z=16))
 
 
 @pytest.fixture(scope="module")

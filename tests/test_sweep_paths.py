@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 import xarray as xr
 
 from multigap.errors import InputError
-from multigap.model import Numerics
-from multigap.presets import preset
 from multigap.status import Status
 from multigap.sweep import compute_map, run_points, run_points_sweep
 from tolerances import TC_SOLVE_RTOL
-
-
-@pytest.fixture(scope="module")
-def coarse():
-    return dataclasses.replace(preset("A"), numerics=Numerics(n_q=4, n_z=16))
 
 
 def test_path_points_equal_the_map_at_the_same_points(coarse):

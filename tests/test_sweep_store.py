@@ -19,8 +19,6 @@ import xarray as xr
 
 from multigap.errors import InputError
 from multigap.io import model_from_dataset, read_dataset
-from multigap.model import Numerics
-from multigap.presets import preset
 from multigap.sweep import engine as sweep_engine
 from multigap.sweep import run_cut, run_map
 from multigap.sweep.store import IDENTITY_KEY, ChunkStore, arrays_checksum
@@ -31,11 +29,6 @@ G = np.array([0.15, 0.3, 0.45])
 CHUNK = 4  # 18 points -> 5 chunks
 N_CHUNKS = 5
 KEPT = 3  # chunks finished before the interruption
-
-
-@pytest.fixture(scope="module")
-def coarse():
-    return dataclasses.replace(preset("A"), numerics=Numerics(n_q=4, n_z=16))
 
 
 def _run(model, out, **kw):
