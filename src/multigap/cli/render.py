@@ -190,6 +190,19 @@ def save_figure_quietly(make: Callable[[], Figure], path: Path, *, option: str =
         )
 
 
+def command_line() -> str:
+    """The command line being run (``multigap tc --eta 1 ...``); the command's name alone when
+    multigap was called from Python (e.g. click's test runner), whose ``sys.argv`` is not ours."""
+    import shlex
+    import sys
+
+    ctx = click.get_current_context(silent=True)
+    name = ctx.command_path if ctx is not None else "multigap"
+    if Path(sys.argv[0]).name in ("multigap", "__main__.py", "-m"):
+        return shlex.join(["multigap", *sys.argv[1:]])
+    return name
+
+
 def emit(
     ds: xr.Dataset | Callable[[], xr.Dataset],
     payload: Mapping[str, Any],
@@ -211,6 +224,8 @@ def emit(
         from ..io import write_dataset
 
         data = ds() if callable(ds) else ds
+        if "command" not in data.attrs:  # the file's history names the command line that made it
+            data = data.assign_attrs(command=command_line())
         files["netcdf"] = str(write_atomic(out, lambda tmp: write_dataset(data, tmp), option="--out"))
     if plot is not None and figure is not None:
         files["plot"] = str(save_figure_quietly(figure, plot))
