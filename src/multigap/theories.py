@@ -34,7 +34,7 @@ import dataclasses
 import importlib
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -112,9 +112,7 @@ class PairingTheory(abc.ABC):
 
     def options(self) -> dict[str, Any]:
         """The theory's options (JSON-ready), as recorded in files."""
-        if dataclasses.is_dataclass(self):
-            return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        return {}
+        return _field_values(self)
 
     @abc.abstractmethod
     def solve_tc(
@@ -328,9 +326,7 @@ class TcBound(abc.ABC):
 
     def options(self) -> dict[str, Any]:
         """The bound's options (JSON-ready), as recorded in files."""
-        if dataclasses.is_dataclass(self):
-            return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        return {}
+        return _field_values(self)
 
     def check(self, theory: PairingTheory) -> None:
         """Raise :class:`UnsupportedError` if ``theory`` cannot feed this bound."""
@@ -360,23 +356,25 @@ _RUNTIME_THEORIES: dict[str, type[PairingTheory]] = {}
 _RUNTIME_BOUNDS: dict[str, type[TcBound]] = {}
 
 
+def _register(registry: dict[str, Any], kind: str, cls: Any) -> None:
+    if not cls.name:
+        raise InputError(f"{cls.__name__}: a {kind} needs a non-empty class attribute 'name'")
+    registry[cls.name] = cls
+
+
 def register_theory(cls: type[PairingTheory]) -> type[PairingTheory]:
     """Register a theory class at run time (plug-ins and tests); usable as a decorator.
 
     Built-in theories are listed in :data:`THEORY_MODULES` instead, so that they are imported
     only when used.
     """
-    if not cls.name:
-        raise InputError(f"{cls.__name__}: a theory needs a non-empty class attribute 'name'")
-    _RUNTIME_THEORIES[cls.name] = cls
+    _register(_RUNTIME_THEORIES, "theory", cls)
     return cls
 
 
 def register_bound(cls: type[TcBound]) -> type[TcBound]:
     """Register a bound class at run time (plug-ins and tests); usable as a decorator."""
-    if not cls.name:
-        raise InputError(f"{cls.__name__}: a bound needs a non-empty class attribute 'name'")
-    _RUNTIME_BOUNDS[cls.name] = cls
+    _register(_RUNTIME_BOUNDS, "bound", cls)
     return cls
 
 
@@ -390,12 +388,29 @@ def available_bounds() -> list[str]:
     return ["none", *sorted(set(BOUND_MODULES) | set(_RUNTIME_BOUNDS))]
 
 
-def _load(spec: str) -> Any:
-    module, _, attr = spec.partition(":")
-    return getattr(importlib.import_module(module), attr)
+def _field_values(obj: Any) -> dict[str, Any]:
+    """The fields of a dataclass instance by name (a theory's or bound's options); {} otherwise."""
+    if dataclasses.is_dataclass(obj):
+        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    return {}
 
 
-def _instantiate(cls: Any, kind: str, name: str, options: Mapping[str, Any]) -> Any:
+def _create(
+    kind: str,
+    name: str,
+    options: Mapping[str, Any],
+    runtime: Mapping[str, Any],
+    modules: Mapping[str, str],
+    available: Callable[[], list[str]],
+) -> Any:
+    """Instantiate the registered class ``name`` (run-time registrations first, then lazy ones)."""
+    if name in runtime:
+        cls: Any = runtime[name]
+    elif name in modules:
+        module, _, attr = modules[name].partition(":")
+        cls = getattr(importlib.import_module(module), attr)
+    else:
+        raise InputError(f"{kind} = {name!r}: must be one of {', '.join(available())}")
     try:
         return cls(**options)
     except TypeError as exc:
@@ -427,17 +442,11 @@ def get_theory(spec: str | PairingTheory | None = None, **options: Any) -> Pairi
     'bcs'
     """
     if isinstance(spec, PairingTheory):
-        if options:
-            return dataclasses.replace(spec, **options)  # type: ignore[type-var]
-        return spec
+        return dataclasses.replace(spec, **options) if options else spec  # type: ignore[type-var]
     name = DEFAULT_THEORY if spec is None else str(spec)
-    if name in _RUNTIME_THEORIES:
-        cls: Any = _RUNTIME_THEORIES[name]
-    elif name in THEORY_MODULES:
-        cls = _load(THEORY_MODULES[name])
-    else:
-        raise InputError(f"theory = {name!r}: must be one of {', '.join(available_theories())}")
-    return _instantiate(cls, "theory", name, options)  # type: ignore[no-any-return]
+    return _create(  # type: ignore[no-any-return]
+        "theory", name, options, _RUNTIME_THEORIES, THEORY_MODULES, available_theories
+    )
 
 
 def get_bound(spec: str | TcBound | None = None, **options: Any) -> TcBound | None:
@@ -454,14 +463,9 @@ def get_bound(spec: str | TcBound | None = None, **options: Any) -> TcBound | No
         if options:
             raise InputError(f"bound options {options!r} given without a bound")
         return None
-    name = str(spec)
-    if name in _RUNTIME_BOUNDS:
-        cls: Any = _RUNTIME_BOUNDS[name]
-    elif name in BOUND_MODULES:
-        cls = _load(BOUND_MODULES[name])
-    else:
-        raise InputError(f"bound = {name!r}: must be one of {', '.join(available_bounds())}")
-    return _instantiate(cls, "bound", name, options)  # type: ignore[no-any-return]
+    return _create(  # type: ignore[no-any-return]
+        "bound", str(spec), options, _RUNTIME_BOUNDS, BOUND_MODULES, available_bounds
+    )
 
 
 def theory_attrs(theory: PairingTheory, bound: TcBound | None = None) -> dict[str, str]:
