@@ -18,7 +18,6 @@ import numpy as np
 import pytest
 
 from multigap.errors import ConvergenceError, InputError
-from multigap.model import Numerics
 from multigap.presets import preset
 from multigap.problem import pairing_problem
 from multigap.status import STATUS_MEANINGS, Status
@@ -38,11 +37,6 @@ ETA = np.array([-0.5, 0.5, 1.0, 1.5])
 G = np.array([0.2, 0.3])
 #: |mu0 - target| below which a toy theory recognises "its" point (meV; grid points are > 1 meV apart).
 MU0_MATCH = 1e-6
-
-
-def coarse_model():
-    """Model A with the coarsest allowed quadratures (fast; the sweep logic does not care)."""
-    return dataclasses.replace(preset("A"), numerics=Numerics(n_q=4, n_z=16))
 
 
 @register_theory
@@ -128,8 +122,8 @@ def mu0_of(model, eta: float, g: float) -> float:
 
 
 @pytest.mark.parametrize("executor", ["serial", "processes"])
-def test_toy_theory_runs_through_map_cut_and_points(executor):
-    model = coarse_model()
+def test_toy_theory_runs_through_map_cut_and_points(executor, coarse):
+    model = coarse
     workers = None if executor == "serial" else 2
     opts = {"executor": executor, "workers": workers}
     bcs = compute_map(model, ETA, G, progress=False, **opts)
@@ -157,8 +151,8 @@ def test_toy_theory_runs_through_map_cut_and_points(executor):
     np.testing.assert_allclose(path["tc"].values, 0.5 * path["bcs_tc"].values, rtol=0)
 
 
-def test_bound_stores_bounded_and_mean_field_tc():
-    model = coarse_model()
+def test_bound_stores_bounded_and_mean_field_tc(coarse):
+    model = coarse
     ds = compute_map(
         model, ETA, G, bound="toy-cap", bound_options={"cap": 60.0}, executor="serial", progress=False
     )
@@ -173,8 +167,8 @@ def test_bound_stores_bounded_and_mean_field_tc():
     assert recompute_point(ds, float(ETA[i]), float(G[j])).tc == mf[i, j]
 
 
-def test_gaps_need_a_theory_with_gaps_and_unknown_names_are_refused():
-    model = coarse_model()
+def test_gaps_need_a_theory_with_gaps_and_unknown_names_are_refused(coarse):
+    model = coarse
     with pytest.raises(InputError, match="does not compute gaps"):
         run_cut(model, [1.0], theory="toy-scaled")
     with pytest.raises(InputError, match="toy-scaled"):  # the message lists the known theories
@@ -187,8 +181,8 @@ def test_gaps_need_a_theory_with_gaps_and_unknown_names_are_refused():
 # ------------------------------------------------------------------------ failure policy
 
 
-def test_map_with_a_non_converging_point_records_it_and_finishes():
-    model = coarse_model()
+def test_map_with_a_non_converging_point_records_it_and_finishes(coarse):
+    model = coarse
     bad = FlakyBCS(bad_mu0=mu0_of(model, float(ETA[2]), float(G[1])), bad_g=float(G[1]))
     run = run_map(model, ETA, G, theory=bad, executor="serial", chunk_size=3, progress=False)
     ds = run.dataset
@@ -206,8 +200,8 @@ def test_map_with_a_non_converging_point_records_it_and_finishes():
 
 
 @pytest.mark.parametrize("stage", ["tc", "isotope", "gaps"])
-def test_cut_with_a_failing_point_records_it_and_finishes(stage):
-    model = coarse_model()
+def test_cut_with_a_failing_point_records_it_and_finishes(stage, coarse):
+    model = coarse
     bad = FlakyBCS(bad_mu0=mu0_of(model, 1.0, 0.25), stage=stage)
     cut = run_cut(model, [0.5, 1.0, 1.5], g=0.25, theory=bad)
     failed = Status.FAILED.code
@@ -223,8 +217,8 @@ def test_cut_with_a_failing_point_records_it_and_finishes(stage):
     assert cut["gap_status"].attrs["flag_values"].tolist() == [s.code for s in Status]
 
 
-def test_path_with_a_failing_point_records_it_and_finishes():
-    model = coarse_model()
+def test_path_with_a_failing_point_records_it_and_finishes(coarse):
+    model = coarse
     bad = FlakyBCS(bad_mu0=mu0_of(model, 1.0, 0.3))
     ds = run_points(model, {"eta": [0.5, 1.0, 1.5], "g": [0.3, 0.3, 0.3], "pressure": [0, 1, 2]}, theory=bad)
     assert ds["status"].values.tolist() == [0, Status.FAILED.code, 0]
