@@ -32,6 +32,12 @@ __all__ = [
 #: ~1e-15 on a linspace; the windows are closed intervals).
 WINDOW_SLACK = 1e-9
 
+#: The ratio of two theories' Tc along η is taken on the reference's dome only: where the
+#: reference Tc is at least this fraction of its largest value at that g.  Off the dome (the
+#: anti-resonance, Tc ~ 1e-6 K) the ratio of two tiny numbers says nothing (it reached 5e7
+#: for Eliashberg/BCS on the tiny grids).
+RATIO_DOME_FRACTION = 0.1
+
 
 def _f(x: Any) -> float | None:
     """A float for JSON (None for NaN)."""
@@ -218,7 +224,8 @@ def variant_numbers(ds: xr.Dataset, reference: xr.Dataset) -> dict[str, Any]:
     dict
         ``theory``, ``bound``, ``tc_max_K`` and its ``eta_at_max``/``g_at_max``; ``ratio`` of
         Tc to the reference along η at the reference's g of its maximum (``g``, ``min``,
-        ``max``, ``at_reference_max``, ``n_eta``: η where both converged with Tc > 0);
+        ``max``, ``at_reference_max``, ``n_eta``: η where both converged and the reference Tc
+        is on its dome, at least :data:`RATIO_DOME_FRACTION` of its largest value);
         ``bound_active_fraction`` (converged points where a bound lowered Tc below ``tc_mf``;
         None without a bound); ``status_counts``; with a bound, ``mean_field``: the map's
         mean-field dome (variable ``tc_mf``) against the bounded one (:func:`_mean_field_numbers`).
@@ -245,7 +252,8 @@ def variant_numbers(ds: xr.Dataset, reference: xr.Dataset) -> dict[str, Any]:
     )
     if same_grid and np.isfinite(ref).any():
         i_r, j_r = np.unravel_index(int(np.nanargmax(ref)), ref.shape)
-        both = np.isfinite(tc[:, j_r]) & np.isfinite(ref[:, j_r]) & (ref[:, j_r] > 0)
+        on_dome = np.nan_to_num(ref[:, j_r], nan=-1.0) >= RATIO_DOME_FRACTION * ref[i_r, j_r]
+        both = np.isfinite(tc[:, j_r]) & on_dome & (ref[:, j_r] > 0)
         r = np.where(both, tc[:, j_r] / np.where(both, ref[:, j_r], 1.0), np.nan)
         out["ratio"] = {
             "g": _f(g[j_r]),

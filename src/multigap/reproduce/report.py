@@ -20,7 +20,14 @@ from typing import Any
 
 from .. import __version__
 from .grids import GridSet
-from .numbers import bands_numbers, cut_numbers, cutoff_numbers, map_numbers, variant_numbers
+from .numbers import (
+    RATIO_DOME_FRACTION,
+    bands_numbers,
+    cut_numbers,
+    cutoff_numbers,
+    map_numbers,
+    variant_numbers,
+)
 from .paper import (
     ALPHA_PEAK_WINDOW,
     ETA_AGREEMENT,
@@ -531,6 +538,12 @@ def _title(kind: str, name: str) -> str:
     return f" ({title})" if title else ""
 
 
+def _titles(kind: str, names: set[str]) -> str:
+    """`` Theories: `eliashberg`: multi-band …`` for the registered ones among ``names``."""
+    named = [f"`{n}`: {_title(kind, n)[2:-1]}" for n in sorted(names) if _title(kind, n)]
+    return f" {'Theories' if kind == 'theory' else 'Bounds'}: " + "; ".join(named) + "." if named else ""
+
+
 def _top(v: Mapping[str, Any]) -> str:
     if v["tc_max_K"] is None:
         return "no converged Tc"
@@ -559,7 +572,7 @@ def _beyond_lines(report: dict[str, Any]) -> list[str]:
                 else f", {_fmt(v['tc_max_K'] / ref['tc_max_K'], '.3g')} × the reference's"
             )
             lines.append(
-                f"- Model {m}, `{v['theory']}`{_title('theory', v['theory'])}: largest Tc {_top(v)}{top} "
+                f"- Model {m}, `{v['theory']}`: largest Tc {_top(v)}{top} "
                 f"(reference `{ref['theory']}`: {_top(ref)}); {along}."
             )
     return lines
@@ -573,14 +586,14 @@ def _bound_lines(report: dict[str, Any]) -> list[str]:
             mf = v.get("mean_field")
             if v["bound"] == "none" or mf is None:
                 continue
-            head = f"- Model {m}, `{v['theory']}` under `{v['bound']}`{_title('bound', v['bound'])}: "
+            head = f"- Model {m}, `{v['theory']}` under `{v['bound']}`: "
             if mf["tc_max_K"] is None or v["tc_max_K"] is None:
                 lines.append(head + "no converged Tc under the bound.")
                 continue
             where = (
                 "nowhere along η at that g"
                 if mf["eta_active"] is None
-                else f"for η in [{_span(mf['eta_active'])}] at that g"
+                else f"for {_fmt(mf['eta_active'][0])} ≤ η ≤ {_fmt(mf['eta_active'][1])} at that g"
             )
             lines.append(
                 head + f"the dome's top falls from {_fmt(mf['tc_max_K'], '.1f')} K (mean field, at "
@@ -623,8 +636,9 @@ def _theories_section(report: dict[str, Any]) -> list[str]:
         "One row per Tc map: the theory and bound are read from the file's attrs; the first row of "
         "each model is the reference of the comparison above. *Tc / reference* is the ratio of the "
         "map's Tc to the reference's along η at the reference's g of largest Tc (converged points "
-        "of both); *bound active* is the share of converged points where a bound lowered Tc below "
-        "the theory's mean-field Tc.",
+        f"of both where the reference is on its dome, ≥ {100 * RATIO_DOME_FRACTION:g} % of its top); "
+        "*bound active* is the share of converged points where a bound lowered Tc below the "
+        "theory's mean-field Tc.",
         "",
         *_table(
             ["model", "file", "theory", "bound", "largest Tc", "Tc / reference along η", "bound active"], body
@@ -636,7 +650,9 @@ def _theories_section(report: dict[str, Any]) -> list[str]:
             f"### Beyond {_display(ref)}: the dome under other pairing theories",
             "",
             f"Each theory's dome against the reference `{ref}` on the same grid (numbers read from "
-            "the map files).",
+            "the map files); the ratio along η is taken where the reference's Tc is at least "
+            f"{100 * RATIO_DOME_FRACTION:g} % of its top at that g (off the dome it compares tiny numbers)."
+            + _titles("theory", {v["theory"] for m in MODELS for v in report["theories"][m][1:]}),
             "",
             *beyond,
         ]
@@ -648,7 +664,8 @@ def _theories_section(report: dict[str, Any]) -> list[str]:
             "A bound (e.g. `bkt`, the Berezinskii–Kosterlitz–Thouless temperature set by the phase "
             "stiffness) caps the mean-field Tc, which marks where pairs form; between the two lies "
             "the preformed-pair region. Each bounded map against its own mean-field Tc (variable "
-            "`tc_mf` of the same file).",
+            "`tc_mf` of the same file)."
+            + _titles("bound", {v["bound"] for m in MODELS for v in report["theories"][m]} - {"none"}),
             "",
             *bounded,
         ]
