@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -383,3 +384,65 @@ def test_ctrl_c_while_the_pool_starts_prints_one_line_and_exits_130(tmp_path, de
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     lines = [ln for ln in err.replace("\r", "\n").splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("Interrupted"), err
+
+
+# ------------------------------------------------ bad-input rows: overflow and range limits
+def _model_file(folder: Path, **changes: Any) -> str:
+    """Model A's TOML with fields replaced (``section__key=value``; ``layer1__mass`` for a layer)."""
+    import tomli_w
+
+    from multigap.model import model_to_dict
+    from multigap.presets import preset
+
+    data = model_to_dict(preset("A"))
+    for key, value in changes.items():
+        section, field = key.split("__")
+        if section.startswith("layer"):
+            data["lattice"]["layers"][int(section[5:])][field] = value
+        else:
+            data[section][field] = value
+    path = folder / f"m{len(list(folder.glob('*.toml')))}.toml"
+    path.write_text(tomli_w.dumps(data))
+    return str(path)
+
+
+#: (command line with {model:...} placeholders, fragments of the one-line message).  Each of
+#: these returned a number (Tc = 0 'converged', mu = inf), a traceback or a page of warnings
+#: in v0.1 or before this change.
+OVERFLOW_ROWS: list[tuple[list[str], dict[str, Any], tuple[str, ...]]] = [
+    (["tc", "--eta", "1", "--interband", "1.7e308"], {}, ("--interband", "<= 10")),
+    (["tc", "--eta", "1", "--interband=-1e300"], {}, ("--interband", "|g| <= 10")),
+    (["tc", "--eta", "1e308"], {}, ("eta", "<= 1000")),
+    (["tc", "--eta=-1e5"], {}, ("eta", ">= -1000")),
+    (["tc", "--eta", "1", "--g", "1.7e308"], {"pairing__softening": False}, ("--g", "<= 10")),
+    (["tc", "--eta", "1", "--omega0", "1e-300"], {}, ("--omega0", "omega0")),
+    (["tc", "--eta", "1", "--nodes", "2000"], {}, ("--nodes", "1024")),
+    (["tc", "--eta", "1"], {"layer0__mass": 5e-324}, ("lattice.layers[0].mass", ">= 0.001")),
+    (["tc", "--eta", "1"], {"layer1__thickness": 1e-300}, ("thickness", ">= 0.001")),
+    (["tc", "--eta", "1"], {"layer1__potential": 1e300}, ("potential", "<= 1e+06")),
+    (["tc", "--eta", "1"], {"lattice__mass_x": 1e300}, ("mass_x", "<= 1000")),
+    (["tc", "--eta", "1"], {"numerics__tc_floor": 1e9}, ("tc_floor", "cutoff")),
+    (["tc", "--eta", "1"], {"numerics__tc_floor": 5e-324}, ("tc_floor", ">= 1e-20")),
+    (["tc", "--eta", "1"], {"numerics__n_z": 10**9}, ("n_z", "<= 4096")),
+    (["tc", "--eta", "1"], {"numerics__n_q": 10**6}, ("n_q", "<= 1024")),
+    (["gaps", "--eta", "1", "--temperature", "1e-310"], {}, ("temperature", "1e-20")),
+    (["gaps", "--eta", "1", "--interband", "inf"], {}, ("--interband",)),
+    (["isotope", "--eta", "1e308"], {}, ("eta", "<= 1000")),
+    (["map", "--eta=0:1:2", "--g=0.2"], {"pairing__omega0": 1e-300}, ("omega0",)),
+]
+
+
+@pytest.mark.parametrize(("args", "changes", "fragments"), OVERFLOW_ROWS)
+def test_overflow_and_out_of_range_inputs_are_one_line_exit_2(tmp_path, args, changes, fragments):
+    from click.testing import CliRunner
+
+    from multigap.cli import main
+
+    model = ["--model", _model_file(tmp_path, **changes)] if changes else []
+    extra = ["--out", str(tmp_path / "m.nc")] if args[0] == "map" else []
+    result = CliRunner().invoke(main, [*args, *model, *extra])
+    assert result.exit_code == 2, (result.output, result.exception)
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Error:"), line
+    for fragment in fragments:
+        assert fragment in line, line
