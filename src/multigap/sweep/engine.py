@@ -556,7 +556,7 @@ def grid(name: str, values: Any, *, distinct: bool = True) -> NDArray[np.float64
     """A non-empty, finite 1-D float array (distinct values for grid axes)."""
     try:
         arr = np.atleast_1d(np.asarray(values, dtype=float))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond the float range
         raise InputError(f"{name} = {values!r}: must be a non-empty 1-D sequence of numbers") from None
     if arr.ndim != 1 or arr.size == 0:
         raise InputError(f"{name} = {values!r}: must be a non-empty 1-D sequence of numbers")
