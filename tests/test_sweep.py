@@ -138,6 +138,7 @@ def test_processes_match_serial_exactly(serial_run, coarse):
     xr.testing.assert_identical(run.dataset, serial_run.dataset)
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_matches_serial_exactly(serial_run, coarse):
     pytest.importorskip("dask.distributed")
     run = run_map(
@@ -147,6 +148,7 @@ def test_dask_local_cluster_matches_serial_exactly(serial_run, coarse):
     _assert_same_numbers(run.dataset, serial_run.dataset)
 
 
+@pytest.mark.slow
 def test_dask_existing_cluster_by_address_and_client(serial_run, coarse):
     distributed = pytest.importorskip("dask.distributed")
     with (
