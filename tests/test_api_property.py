@@ -166,6 +166,7 @@ VALID = {
 
 
 # ------------------------------------------------------------------------- the point solvers
+@pytest.mark.slow
 @api_settings(120)
 @given(kwargs=one_hostile(**VALID, mu_mode=st.sampled_from(["fixed", "density"])))
 def test_critical_temperature(kwargs):
@@ -324,6 +325,7 @@ lattice_edges = st.builds(
 )
 
 
+@pytest.mark.slow
 @api_settings(30)
 @given(
     lattice=lattice_edges,

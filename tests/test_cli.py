@@ -140,6 +140,7 @@ def test_version(runner):
     assert __version__ in result.stdout
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_cli():
     proc = subprocess.run(
         [sys.executable, "-m", "multigap", "bands", "--model", "A", "--json", "--n-q", "3"],
@@ -210,6 +211,7 @@ def test_overlap_json_agrees_with_the_library(runner, tmp_path):
     assert model_from_dataset(read_dataset(out)) == preset("A")
 
 
+@pytest.mark.slow
 def test_demo_writes_readable_files_and_lists_them(runner, tmp_path):
     result = runner.invoke(
         main, ["demo", "--out", str(tmp_path), "--n-eta", "7", "--n-q", "5", "--n-eta-cut", "2"]
@@ -232,6 +234,7 @@ def test_demo_writes_readable_files_and_lists_them(runner, tmp_path):
             assert model_from_dataset(ds, name if "model" in ds.coords else None) == preset(name)
 
 
+@pytest.mark.slow
 def test_readme_python_snippets_run(tmp_path, monkeypatch):
     from pathlib import Path
 
@@ -552,6 +555,7 @@ def test_map_ctrl_c_keeps_the_chunks_and_prints_the_resume_command(runner, tmp_p
     xr.testing.assert_equal(a, b)  # values identical; only the recorded command (the out name) differs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("sig", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
 def test_map_interrupted_in_a_real_process_exits_without_a_traceback(tmp_path, sig, code):
     """Ctrl-C on the whole process group (workers included) of `python -m multigap map`, or
@@ -666,6 +670,7 @@ def test_show_versions_lists_the_stack(runner):
     assert data["python"].startswith(platform.python_version())
 
 
+@pytest.mark.slow
 def test_map_on_a_dask_cluster_by_address_equals_serial(runner, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     serial, dask = tmp_path / "serial.nc", tmp_path / "dask.nc"
@@ -909,6 +914,7 @@ def test_model_file_with_a_byte_order_mark_is_read(runner, tmp_path):
     assert loads_model(runner.invoke(main, ["model", "show", str(path)]).stdout) == preset("B")
 
 
+@pytest.mark.slow
 def test_plot_reports_the_file_written_and_keeps_matplotlib_quiet(runner, tmp_path):
     for name in ("fig.PNG", "fig.svg", "fig.pdf"):
         result = runner.invoke(main, ["bands", "--n-q", "5", "--plot", str(tmp_path / name)])

@@ -76,6 +76,7 @@ def test_tc_with_the_bkt_bound_prints_the_three_temperatures():
     assert data["bound_status"] == "converged" and data["kf_xi_pair"] > 0
 
 
+@pytest.mark.slow
 def test_crossover_command_writes_cut_and_figure(tmp_path):
     out, png = tmp_path / "cut.nc", tmp_path / "cut.png"
     code, output = run(

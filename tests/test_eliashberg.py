@@ -151,6 +151,7 @@ def test_matsubara_cutoff_independence_at_mu_star_zero() -> None:
     np.testing.assert_allclose(tcs, tcs[-1], rtol=ELIASHBERG_CUTOFF_RTOL)
 
 
+@pytest.mark.slow
 def test_matsubara_cutoff_dependence_at_positive_mu_star_is_weak_and_converging() -> None:
     tcs = [constant_dos_tc(0.5, OMEGA, 0.1, cutoff).tc for cutoff in (10.0, 15.0, 30.0, 60.0)]
     steps = np.abs(np.diff(tcs))
@@ -223,6 +224,7 @@ def test_deep_2d_band_reproduces_constant_dos() -> None:
     assert abs(dev[0]) > 2.5 * abs(dev[1])  # measured 3.3e-3 at 25 Ω: ∝ 1/E_F
 
 
+@pytest.mark.slow
 def test_superlattice_v0_reproduces_constant_dos() -> None:
     """Kronig–Penney with V = 0 (free electrons folded into 3 bands, Ĩ = 1), λ_nn' = λ for all
     pairs, μ in the middle of band 3 (24 Ω from its edges): the constant-DOS Tc."""
@@ -294,6 +296,7 @@ def test_warm_start_does_not_change_the_answer(model_a: PairingProblem, model_a_
 # ------------------------------------------------------------------------------ plug-in contract
 
 
+@pytest.mark.slow
 def test_below_resolved_floor_is_reported_not_computed() -> None:
     """λ = 0.1: Tc ~ 1e-5 Ω is below what 1024 Matsubara frequencies resolve."""
     theory = EliashbergTheory(coupling="lambda")
@@ -354,6 +357,7 @@ def test_cli_eliashberg_tc_json_matches_the_library() -> None:
     assert bad.exit_code == 2 and "symmetric" in bad.output
 
 
+@pytest.mark.slow
 def test_map_stores_the_eliashberg_diagnostics_and_the_theory() -> None:
     """The sweep engine needs no edit: a 2 x 2 map records Z_active, lambda_eff, chi_active and
     tc_floor as variables and the theory with its options in the attributes."""
@@ -438,6 +442,7 @@ def test_pade_reproduces_a_rational_function_off_the_axis() -> None:
     np.testing.assert_allclose(pade_eval(z, a, w), exact, rtol=ELIASHBERG_PADE_RTOL)
 
 
+@pytest.mark.slow
 def test_weak_coupling_gap_ratio_is_bcs_and_edge_equals_matsubara_gap() -> None:
     """2Δ/k_BTc → 2π/e^γ = 3.528 and Δ_edge = Δ(iπT) as λ → 0 (Mirabi, Boyack, Marsiglio 2020);
     the strong-coupling correction 12.5 (Tc/Ω)² ln(Ω/2Tc) (Mitrović, Zarate, Carbotte 1984) is
@@ -450,6 +455,7 @@ def test_weak_coupling_gap_ratio_is_bcs_and_edge_equals_matsubara_gap() -> None:
     assert r.gap_edge[0] == pytest.approx(r.gap_matsubara[0], rel=1e-3)  # measured 2.5e-4
 
 
+@pytest.mark.slow
 def test_strong_coupling_gap_ratio_follows_mitrovic_zarate_carbotte() -> None:
     from multigap.eliashberg import constant_dos_gap
 
@@ -486,6 +492,7 @@ def test_model_a_gaps_strong_coupling_ratio_and_normal_above_tc(model_a: Pairing
     assert hot.result.status == "normal" and np.all(hot.gaps.mean == 0)
 
 
+@pytest.mark.slow
 def test_gaps_below_the_resolved_floor_fail_with_a_message() -> None:
     theory = EliashbergTheory(coupling="lambda", max_matsubara=128)  # floor 4.33 K
     near = _deep_band_problem(1.0, 2000.0)  # Tc = 26.6 K: the floor is 0.16 Tc > 0.05 Tc

@@ -56,6 +56,7 @@ def test_tc_below_the_resolved_floor_is_below_floor_not_converged(grid_sizes: li
     assert grid_sizes and max(grid_sizes) <= 1024
 
 
+@pytest.mark.slow
 def test_a_larger_grid_resolves_the_same_tc_at_a_long_cutoff(grid_sizes: list[int]) -> None:
     """With 2048 frequencies the floor (18 K) is below Tc: the cutoff-1000 Tc equals the
     cutoff-15 Tc (μ* = 0: no cutoff dependence), on at most 2048 frequencies."""

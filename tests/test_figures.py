@@ -220,6 +220,7 @@ def test_save_figure_writes_a_png(tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_figures_never_touch_pyplot(tmp_path):
     code = (
         "import sys, numpy as np\n"

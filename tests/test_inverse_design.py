@@ -121,6 +121,7 @@ def test_bounds_are_validated(tmp_path):
         design(0.5, 330.0)
 
 
+@pytest.mark.slow
 def test_design_model_re_evaluated_by_multigap_tc_gives_the_reported_tc(fast_file, tmp_path, runner):
     template = fast_file
     bounds = tmp_path / "bounds.toml"
@@ -207,6 +208,7 @@ def test_path_command_writes_a_pressure_coordinate(fast_file, tmp_path, runner):
     assert len(json.loads(res.stdout)["alpha"]) == 3
 
 
+@pytest.mark.slow
 def test_fit_command_exit_codes(fast_file, runner):
     # more free parameters than data points: refused (exit 2, one line)
     res = runner.invoke(main, ["fit", "--data", "h3s_dome_paper", "--free", "eta-law,g-law"])
@@ -270,6 +272,7 @@ def test_fit_command_with_posterior_and_corner_plot(fast_file, tmp_path, runner)
     assert corner_png.stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_design_out_records_model_theory_and_bound_so_the_design_reads_back(unconverged_design):
     """Review H15 [12]: ``design --out`` had no model_toml/theory/bound attributes."""
     from multigap.io import model_from_dataset, read_dataset
@@ -282,6 +285,7 @@ def test_design_out_records_model_theory_and_bound_so_the_design_reads_back(unco
     assert loads_model(ds.attrs["template_model_toml"]).name == "A"
 
 
+@pytest.mark.slow
 def test_design_that_did_not_converge_exits_1_with_a_message_like_fit(unconverged_design):
     res, payload, out = unconverged_design
     assert payload["converged"] is False  # one generation of differential evolution
@@ -313,6 +317,7 @@ def fit_on_workers(fast_a, tmp_path_factory):
     return CliRunner().invoke(main, [*args, "--workers", "2", "--out", str(out)]), out
 
 
+@pytest.mark.slow
 def test_fit_takes_executor_and_workers_like_path_and_design(fit_on_workers, fast_a, runner):
     from multigap.inverse import fit_path, load_data
     from multigap.io import read_dataset
@@ -332,6 +337,7 @@ def test_fit_takes_executor_and_workers_like_path_and_design(fit_on_workers, fas
     assert bad.exit_code == 2 and "--executor serial runs in this process" in bad.stderr
 
 
+@pytest.mark.slow
 def test_fit_table_names_the_gap_ratio_of_the_active_band_to_the_one_below(fit_on_workers):
     res, _ = fit_on_workers
     header = next(line for line in res.stdout.splitlines() if "P (GPa)" in line)

@@ -109,6 +109,7 @@ def run(tmp_path_factory):
     return out, result, echoed, report, markdown
 
 
+@pytest.mark.slow
 def test_every_figure_and_data_file_is_written_and_listed(run):
     out, result, echoed, report, _ = run
     assert echoed == result.files
@@ -129,6 +130,7 @@ def test_every_figure_and_data_file_is_written_and_listed(run):
                 assert model_from_dataset(ds) == expected, name
 
 
+@pytest.mark.slow
 def test_maps_and_cuts_have_the_grid_set_sizes(run):
     out, result, _, report, _ = run
     grids = GRID_SETS["tiny"]
@@ -158,6 +160,7 @@ def _window(eta, lo, hi):
     return (eta >= lo - 1e-9) & (eta <= hi + 1e-9)
 
 
+@pytest.mark.slow
 def test_report_numbers_equal_values_recomputed_from_the_files(run):
     out, _, _, report, markdown = run
     for m in "AB":
@@ -219,6 +222,7 @@ def test_report_numbers_equal_values_recomputed_from_the_files(run):
     assert f"{float(w_a.interp(g=0.3)):.1f} meV (g = 0.3)" in markdown
 
 
+@pytest.mark.slow
 def test_report_quotes_the_paper_separately_and_the_retraction(run):
     _, _, _, report, markdown = run
     assert report["paper"] == json.loads(json.dumps(PAPER))
@@ -233,6 +237,7 @@ def test_report_quotes_the_paper_separately_and_the_retraction(run):
     assert "SPEC" not in markdown
 
 
+@pytest.mark.slow
 def test_the_paper_column_follows_PAPER_and_ours_follows_the_data(run, monkeypatch):
     _, _, _, report, _ = run
     changed = copy.deepcopy(PAPER)
@@ -250,6 +255,7 @@ def _row(report, claim, model):
     return row
 
 
+@pytest.mark.slow
 def test_the_anisotropy_verdict_is_computed_from_the_papers_numbers(run, monkeypatch):
     """Fig. 6's 2Δ3/Tc ≈ 3.5 with 2Δ2/Tc < 1 forces Δ3/Δ2 > 3.5: a Fig. 7 range below contradicts it."""
     _, _, _, report, _ = run
@@ -266,6 +272,7 @@ def test_the_anisotropy_verdict_is_computed_from_the_papers_numbers(run, monkeyp
     assert row["verdict"] == "differs" and "contradicts" not in row["why"]
 
 
+@pytest.mark.slow
 def test_the_cutoff_difference_is_computed_from_eq_1(run):
     out, _, _, report, _ = run
     cutoff = read_dataset(out / "cutoff.nc")
@@ -284,6 +291,7 @@ def test_the_cutoff_difference_is_computed_from_eq_1(run):
     assert row["verdict"] == "agrees" and row["difference"].startswith("+1.0 meV")
 
 
+@pytest.mark.slow
 def test_theory_comparison_is_built_from_the_map_files(run):
     """The toy theory (Tc / 2) and the toy bound (Tc <= 150 K) appear by their files' attrs."""
     out, _, _, report, markdown = run
@@ -312,6 +320,7 @@ def test_theory_comparison_is_built_from_the_map_files(run):
     assert "## Theories and bounds" in markdown and "`map_B_toy-half_toy-cap150.nc`" in markdown
 
 
+@pytest.mark.slow
 def test_bounded_maps_are_set_against_their_own_mean_field_dome(run):
     """The bound's numbers (report ``mean_field``) recomputed from ``tc`` and ``tc_mf`` of each
     bounded file; the two prose sections name what they compare."""
@@ -355,6 +364,7 @@ def test_bounded_maps_are_set_against_their_own_mean_field_dome(run):
     )
 
 
+@pytest.mark.slow
 def test_the_cli_takes_several_theories_and_bounds(run, tmp_path):
     """``multigap reproduce --theory bcs --theory toy-half --bound toy-cap150`` writes the same
     variants as the library (the fixture's finished maps are reused), and prints each dome top."""
@@ -383,6 +393,7 @@ def test_unique_tags_never_collide():
     assert tags[:3] == ["A", "A_3", "A_2"] and tags[4] == "x_y" and tags[6] == "model"
 
 
+@pytest.mark.slow
 def test_run_demo_keeps_two_models_of_the_same_name_apart(tmp_path):
     other = preset("A").with_g(0.3)  # also named "A", another coupling
     paths = list(run_demo(tmp_path, [preset("A"), other], n_eta=7, n_q=5, n_eta_cut=2))
@@ -454,6 +465,7 @@ def test_the_real_reproduce_quick_meets_the_paper_where_it_should(tmp_path, monk
 
 
 # ------------------------------------------------------------------------------ report.html
+@pytest.mark.slow
 def test_report_html_is_self_contained_with_the_numbers_and_figures(run):
     """report.html: no external script or style, every number of report.md, eight interactive
     figures (cuts: Tc, gap ratios, α, Tc vs Δ3/Δ2; per model the dome and Tc(η) at each g)."""
@@ -475,6 +487,7 @@ def test_report_html_is_self_contained_with_the_numbers_and_figures(run):
     assert page.count('"type":"object","name":"HoverTool"') == 8
 
 
+@pytest.mark.slow
 def test_report_says_when_html_cannot_be_written(monkeypatch, run):
     """Without Bokeh: html_available() is False and report.md carries the note (and no link)."""
     import sys
