@@ -37,6 +37,7 @@ from .bands import KronigPenneyBands, band_structure, lifshitz_scale
 from .errors import InputError
 from .model import Model, dumps_model
 from .problem import with_pairing_overrides  # its home (no xarray needed); re-exported
+from .status import Status, status_flag_attrs
 
 if TYPE_CHECKING:
     from .observables import GapSummary
@@ -457,6 +458,12 @@ def _str_var(dims: str | tuple[str, ...], values: Sequence[str] | str, long_name
     return _var(dims, np.asarray(values, dtype=str), "1", long_name)
 
 
+def _status_var(status: str, long_name: str) -> xr.Variable:
+    """A scalar status as its int8 code with CF flags, like the status of maps, cuts and paths."""
+    attrs = {"units": "1", "long_name": long_name, **status_flag_attrs()}
+    return xr.Variable((), np.int8(Status(status).code), attrs=attrs)
+
+
 def tc_point_dataset(model: Model, eta: float, result: TcResult) -> xr.Dataset:
     """One critical temperature as a Dataset (for ``multigap tc --out``).
 
@@ -479,7 +486,7 @@ def tc_point_dataset(model: Model, eta: float, result: TcResult) -> xr.Dataset:
     return xr.Dataset(
         {
             "tc": _var((), result.tc, "K", "critical temperature (0 when below the floor)"),
-            "status": _str_var((), result.status, "Tc solver status: converged | below_floor"),
+            "status": _status_var(result.status, "Tc solver status: converged | below_floor"),
             "mu": _var((), result.mu, "meV", "chemical potential at Tc"),
             "mu0": _var((), result.mu0, "meV", "normal-state chemical potential mu0 = E_L + eta dE at T = 0"),
             "omega": _var((), result.omega, "meV", "pairing cutoff omega~_0 (Migdal-softened)"),
@@ -545,7 +552,7 @@ def gaps_point_dataset(model: Model, eta: float, summary: GapSummary) -> xr.Data
             "mu_shift": _var((), summary.mu_shift, "meV", "mu - mu0"),
             "omega": _var((), res.omega, "meV", "pairing cutoff omega~_0 (Migdal-softened)"),
             "anisotropy": _var((), _anisotropy(summary, pair), "1", f"gap anisotropy Delta_{up}/Delta_{lo}"),
-            "status": _str_var((), res.status, "gap solver status: converged | normal"),
+            "status": _status_var(res.status, "gap solver status: converged | normal"),
             "residual": _var(
                 (), res.residual, "1", "largest relative residual of the gap and number equations"
             ),
@@ -591,7 +598,7 @@ def isotope_point_dataset(model: Model, eta: float, alpha: float, tc: TcResult, 
                 (), alpha, "1", "isotope coefficient alpha = (1/2) dln Tc/dln omega0 (NaN if Tc = 0)"
             ),
             "tc": _var((), tc.tc, "K", "critical temperature at mu = mu0 (0 when below the floor)"),
-            "status": _str_var((), tc.status, "Tc solver status: converged | below_floor"),
+            "status": _status_var(tc.status, "Tc solver status: converged | below_floor"),
             "mu0": _var((), tc.mu0, "meV", "normal-state chemical potential at T = 0"),
             "omega": _var((), tc.omega, "meV", "pairing cutoff omega~_0 (Migdal-softened)"),
         },

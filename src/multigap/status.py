@@ -16,7 +16,15 @@ import enum
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["Status", "STATUS_CODES", "STATUS_MEANINGS", "status_counts", "status_mask", "status_names"]
+__all__ = [
+    "Status",
+    "STATUS_CODES",
+    "STATUS_MEANINGS",
+    "status_flag_attrs",
+    "status_counts",
+    "status_mask",
+    "status_names",
+]
 
 
 class Status(enum.StrEnum):
@@ -79,6 +87,20 @@ _BY_CODE = {code: status for status, code in _CODES.items()}
 STATUS_CODES: dict[str, int] = {str(s): c for s, c in _CODES.items()}
 #: Space-separated names in code order (CF ``flag_meanings``).
 STATUS_MEANINGS = " ".join(str(s) for s in sorted(_CODES, key=_CODES.__getitem__))
+
+
+def status_flag_attrs() -> dict[str, object]:
+    """CF attributes (``flag_values``, ``flag_meanings``) of every stored status variable (int8 codes).
+
+    Examples
+    --------
+    >>> status_flag_attrs()["flag_meanings"].split()[:2]
+    ['converged', 'below_floor']
+    """
+    return {
+        "flag_values": np.array(sorted(_CODES.values()), dtype=np.int8),
+        "flag_meanings": STATUS_MEANINGS,
+    }
 
 
 def status_counts(status: ArrayLike) -> dict[str, int]:

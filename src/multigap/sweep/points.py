@@ -42,7 +42,7 @@ from ..datasets import anisotropy_bands
 from ..errors import MultigapError
 from ..model import Model
 from ..problem import pairing_problem, pairing_problems
-from ..status import STATUS_MEANINGS, Status
+from ..status import Status, status_flag_attrs
 
 if TYPE_CHECKING:
     from ..bands import BandStructure
@@ -79,10 +79,7 @@ COLD_START = 0.0
 NO_ITERATIONS = -1
 
 #: CF flag attributes of every status variable.
-STATUS_FLAGS: dict[str, Any] = {
-    "flag_values": np.array([s.code for s in Status], dtype=np.int8),
-    "flag_meanings": STATUS_MEANINGS,
-}
+STATUS_FLAGS: dict[str, Any] = status_flag_attrs()
 
 
 @dataclass(frozen=True)
