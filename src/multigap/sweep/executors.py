@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import multiprocessing
 import os
@@ -349,7 +350,11 @@ def dask_client(scheduler: Any, workers: int | None) -> tuple[Any, list[Any]]:
     if scheduler is None or scheduler == "local":
         with clean_start():  # nannies and workers: no SIGINT, no user directory on their path
             cluster = LocalCluster(
-                n_workers=n_workers(workers), threads_per_worker=1, processes=True, dashboard_address=":0"
+                n_workers=n_workers(workers),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+                silence_logs=logging.ERROR,  # no worker warnings (e.g. tasks cancelled by Ctrl-C)
             )
         try:
             client = Client(cluster)
