@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import lapack
 
 from .constants import KB
-from .errors import ConvergenceError, InputError, MultigapError
+from .errors import ConvergenceError, InputError, MultigapError, NonFiniteError
 from .kernels import pair_susceptibility, pair_susceptibility_derivatives, pair_susceptibility_reference
 from .problem import MU_MODES, PairingProblem, density_on_states, normal_mu
 from .states import GRADING_BASE, KINK_DEPTH_DERIVATIVE, ZERO_T_RESOLUTION, BandStates, band_states_many
@@ -660,7 +660,7 @@ def solve_tc_many(
             for j, i in enumerate(members):
                 try:
                     if not (math.isfinite(batch.eigenvalue[j]) and math.isfinite(batch.slope[j])):
-                        raise ConvergenceError(
+                        raise NonFiniteError(
                             "non-finite eigenvalue of the linearised gap equation at "
                             f"k_BT = {todo[i][1]:.6g} meV (non-finite couplings or bands?)"
                         )
