@@ -27,7 +27,7 @@ import click
 import numpy as np
 
 from ..errors import InputError, ModelError
-from ..model import Model
+from ..model import N_Q_RANGE, Model
 from ..parsing import parse_numbers, parse_range
 from ..presets import resolve_model
 
@@ -187,7 +187,7 @@ def pairing_options(func: F) -> F:
         [
             click.option(
                 "--nodes",
-                type=click.IntRange(min=4, max=4096),
+                type=click.IntRange(*N_Q_RANGE),
                 default=None,
                 help="Quadrature nodes per panel (default: the model's numerics.n_q; double it to check).",
             ),
