@@ -76,7 +76,8 @@ def fd_bands(layers: list[tuple[float, float, float]], q: np.ndarray, n_bands: i
 
 
 def closed_form_d(e: np.ndarray, wire: float, spacer: float, v: float, m_w: float, m_b: float) -> np.ndarray:
-    """docs/theory.md#bands: cos(kL)cosh(κW) + ½(κ m_w/(k m_b) − k m_b/(κ m_w)) sin(kL) sinh(κW), complex-continued."""
+    """docs/theory.md#bands: cos(kL)cosh(κW) + ½(κ m_w/(k m_b) − k m_b/(κ m_w)) sin(kL) sinh(κW),
+    complex-continued."""
     e = np.asarray(e, dtype=complex)
     k = np.sqrt(2 * m_w * e / (2 * HBAR2_2ME))  # √(2 m_w E)/ħ with ħ²/(2 m_e) = HBAR2_2ME
     kap = np.sqrt(m_b * (v - e) / HBAR2_2ME)

@@ -1,4 +1,5 @@
-"""Pair-overlap integrals Ĩ^{nn'}(q, q') (docs/theory.md#overlap) against direct quadrature and exact identities."""
+"""Pair-overlap integrals Ĩ^{nn'}(q, q') (docs/theory.md#overlap) against direct quadrature and exact
+identities."""
 
 from __future__ import annotations
 
