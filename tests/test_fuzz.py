@@ -263,6 +263,18 @@ _HAIR_ABOVE_EDGE = Model(
 )
 
 
+@pytest.mark.parametrize(
+    ("model", "eta"),
+    [(_EMPTY_BANDS, -1.0), (_EMPTY_BANDS, 0.0), (_HAIR_ABOVE_EDGE, 1e-14)],
+    ids=["empty-band-1-eta-1", "empty-band-1-eta-0", "hair-above-edge"],
+)
+def test_the_cases_this_file_found_end_in_finite_results(model: Model, eta: float) -> None:
+    """The fast part of this module (``make quick``; the hypothesis tests are slow): the cases the
+    fuzz tests found, through the same checks, end in finite results."""
+    with time_bound():
+        pipeline(model, eta)
+
+
 @pytest.mark.slow
 @example(model=_EMPTY_BANDS, eta=-1.0)
 @example(model=_EMPTY_BANDS, eta=0.0)
