@@ -191,7 +191,9 @@ def layer_violations(graph: dict[str, set[str]]) -> list[str]:
 
 # ----------------------------------------------------------------------------- the package
 @functools.cache
+@functools.cache
 def package_graph(runtime_only: bool) -> dict[str, set[str]]:
+    """The graph of ``src/multigap``, parsed once per worker and kind (the tests only read it)."""
     return import_graph(SRC, runtime_only=runtime_only)
 
 
