@@ -17,16 +17,17 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 from scipy import optimize
 
 from .constants import BCS_GAP_RATIO, HBAR2_2ME, KB
 from .errors import ConvergenceError, InputError, NormalStateCollapse
 from .kernels import gap_kernel
-from .model import TC_FLOOR_MIN, check_count, check_finite, check_real
+from .model import TC_FLOOR_MIN, check_finite, check_real
 from .overlap import factor_basis
 from .problem import MU_MODES, PairingProblem, density_on_states
 from .states import ZERO_T_RESOLUTION, BandStates
+from .status import Status
 from .tc import TcResult, solve_tc
 
 __all__ = ["GapResult", "solve_gaps"]
@@ -174,7 +175,7 @@ def _normal(problem: PairingProblem, tc: TcResult, temperature: float, mu_mode: 
     r = states[0].factors.shape[1] if states else 0
     return GapResult(
         temperature=temperature, mu=problem.mu0, mu0=problem.mu0, omega=problem.omega,
-        mu_mode=mu_mode, status="normal", converged=True, iterations=0, passes=0, residual=0.0,
+        mu_mode=mu_mode, status=str(Status.NORMAL), converged=True, iterations=0, passes=0, residual=0.0,
         states=states, coefficients=[np.zeros(r) for _ in range(problem.bands.n_bands)], tc=tc,
     )  # fmt: skip
 
@@ -285,13 +286,6 @@ def solve_gaps(
         )
     return GapResult(
         temperature=temperature, mu=mu, mu0=problem.mu0, omega=problem.omega, mu_mode=mu_mode,
-        status="converged", converged=True, iterations=calls, passes=passes, residual=residual,
+        status=str(Status.CONVERGED), converged=True, iterations=calls, passes=passes, residual=residual,
         states=states, coefficients=coeffs, tc=tc,
     )  # fmt: skip
-
-
-def gap_at(problem: PairingProblem, result: GapResult, band: int, q: ArrayLike) -> NDArray[np.float64]:
-    """Δ_band(q) in meV at arbitrary q (1/nm) from a gap result (0-based band; the sign is kept: s±)."""
-    band = check_count("band", band, 0, problem.bands.n_bands - 1, error=InputError)
-    x = problem.bands.overlap_factors(np.atleast_1d(np.asarray(q, dtype=float)))[band]
-    return x @ result.coefficients[band]

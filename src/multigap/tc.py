@@ -30,6 +30,7 @@ from .errors import ConvergenceError, InputError, MultigapError, NonFiniteError
 from .kernels import pair_susceptibility, pair_susceptibility_derivatives, pair_susceptibility_reference
 from .problem import MU_MODES, PairingProblem, density_on_states, normal_mu
 from .states import GRADING_BASE, KINK_DEPTH_DERIVATIVE, ZERO_T_RESOLUTION, BandStates, band_states_many
+from .status import Status
 
 if TYPE_CHECKING:
     from .model import Model
@@ -44,8 +45,8 @@ __all__ = [
     "tc_slopes",
 ]
 
-STATUS_CONVERGED = "converged"
-STATUS_BELOW_FLOOR = "below_floor"
+STATUS_CONVERGED = str(Status.CONVERGED)
+STATUS_BELOW_FLOOR = str(Status.BELOW_FLOOR)
 _NEWTON_FINAL = 1e-6  # last Newton step (in ln T) accepted without a confirming evaluation
 METHOD = "safeguarded Newton on ln T, Hellmann-Feynman slope of the factorised operator's eigenvalue"
 
