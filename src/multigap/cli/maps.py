@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import numpy as np
 
-from ..errors import InputError, ModelError, MultigapError, WorkersLost
+from ..errors import InputError, MultigapError, WorkersLost
 from ..presets import resolve_model
 from .app import PackageError, cli_words, interrupted, quiet_shutdown
 from .options import (
@@ -227,6 +227,7 @@ def map_(
     from ..figures.style import floor_text
     from ..status import Status, status_counts, status_mask
     from ..sweep import run_map
+    from ..sweep.engine import check_g
     from ..theories import DEFAULT_THEORY
 
     check_executor(executor, workers, scheduler)
@@ -240,11 +241,7 @@ def map_(
     check_outputs({"--out": out}, inputs=[model_spec], overwrite=True)  # resuming needs an existing OUT
     resolve_theory(theory, theory_option, bound, bound_option)
     model = resolve_model(model_spec)
-    for value in g.tolist():
-        try:
-            model.with_g(value)
-        except ModelError as exc:
-            raise PackageError(f"--g {range_text(g)}: g = {value!r}: {exc}") from None
+    check_g(model, g.tolist(), label=f"--g {range_text(g)}: g")  # before any worker starts
     command = _map_command(
         model_spec,
         eta,

@@ -66,6 +66,18 @@ def _eta_cuts(datasets: tuple[xr.Dataset | Sequence[xr.Dataset], ...], what: str
     return flatten(datasets, what, "eta cut from multigap.sweep.run_cut")
 
 
+def _callout(color: str) -> dict[str, Any]:
+    """Keyword arguments of ``Axes.annotate`` for the boxed call-out of a curve's largest Tc."""
+    return {
+        "textcoords": "axes fraction",
+        "ha": "left",
+        "va": "top",
+        "fontsize": 8,
+        "arrowprops": {"arrowstyle": "-", "color": color, "lw": 0.8, "shrinkB": 7},
+        "bbox": {"boxstyle": "round,pad=0.3", "fc": "white", "ec": color, "lw": 0.8},
+    }
+
+
 def _drawn(ds: xr.Dataset, name: str) -> xr.DataArray:
     """A cut variable where Tc converged (and, for gap quantities, the gaps did); NaN elsewhere."""
     ok = status_mask(ds["status"].values, Status.CONVERGED)
@@ -263,12 +275,7 @@ def tc_vs_anisotropy_figure(*datasets: xr.Dataset | Sequence[xr.Dataset]) -> Fig
                 rf"$\Delta_{up}/\Delta_{lo}$ = {x[i]:.3g}",
                 xy=(x[i], y[i]),
                 xytext=(0.04, 0.95),
-                textcoords="axes fraction",
-                ha="left",
-                va="top",
-                fontsize=8,
-                arrowprops={"arrowstyle": "-", "color": color, "lw": 0.8, "shrinkB": 7},
-                bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": color, "lw": 0.8},
+                **_callout(color),
             )
             ax.set_ylim(0.0, 1.12 * float(y.max()))
         ax.set_xlabel(rf"gap anisotropy $\Delta_{up}/\Delta_{lo}$ at $T = 0$")
@@ -383,12 +390,7 @@ def tc_vs_eta_figure(
                 + rf"at $\eta$ = {best[1]:.3g}, g = {best[2]:.3g}",
                 xy=(best[1], best[0]),
                 xytext=(0.02, 0.86),
-                textcoords="axes fraction",
-                ha="left",
-                va="top",
-                fontsize=8,
-                arrowprops={"arrowstyle": "-", "color": color, "lw": 0.8, "shrinkB": 7},
-                bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": color, "lw": 0.8},
+                **_callout(color),
             )
         for ax in (ax_log, ax_lin):
             lifshitz_lines(ax, eta, labelled=False)
