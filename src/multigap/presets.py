@@ -23,7 +23,6 @@ __all__ = [
     "TARGET_WIDTH",
     "DEFAULT_G",
     "MAX_MODEL_FILE_BYTES",
-    "read_model_file",
     "resolve_model",
 ]
 
@@ -60,11 +59,6 @@ def preset(name: str) -> Model:
     return uncalibrated(name, _SPACER_MASS.get(name, 1.0))
 
 
-#: Read a TOML model file safely: the one reader of model files for the command line.  The
-#: same function as :func:`multigap.model.load_model` (one reader, living with the model schema).
-read_model_file = load_model
-
-
 def resolve_model(spec: str, g: float | None = None) -> Model:
     """Turn a model spec (``--model``) into a :class:`~multigap.model.Model`.
 
@@ -72,7 +66,7 @@ def resolve_model(spec: str, g: float | None = None) -> Model:
     ----------
     spec : str
         A preset name (``"A"``, ``"B"``) or the path of a TOML model file (read with
-        :func:`read_model_file`).
+        :func:`multigap.model.load_model`, the one safe reader of model files).
     g : float, optional
         If given, the active band's intraband coupling g_aa (dimensionless) replaces the model's.
 
@@ -99,7 +93,7 @@ def resolve_model(spec: str, g: float | None = None) -> Model:
             raise ModelError(
                 f"--model {spec!r}: neither a preset ({', '.join(PRESETS)}) nor an existing TOML file"
             )
-        model = read_model_file(path, label="--model")
+        model = load_model(path, label="--model")
     if g is not None:
         model = model.with_g(g)
     return model
