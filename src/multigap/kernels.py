@@ -32,7 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import integrate
 
 from .constants import HBAR2_2ME
-from .quadrature import graded_buckets, graded_nodes
+from .quadrature import gauss_legendre, graded_nodes, graded_panels
 
 __all__ = [
     "LOG_4EG_PI",
@@ -82,29 +82,6 @@ def _segment(
     u, w = graded_nodes(length, scale, n_nodes)
     xi = np.asarray(c0, dtype=float)[..., None] + u * (2.0 * sigma * s0[..., None] + u)
     return _Segments(xi, w)
-
-
-def _segment_buckets(
-    s0: NDArray, sigma: float, length: NDArray, c0: NDArray, width2: NDArray, n_nodes: int
-) -> Iterator[tuple[NDArray[np.intp], _Segments]]:
-    """:func:`_segment` for rows grouped by panel count: ``(rows, segments of those rows)``."""
-    root = np.sqrt(s0 * s0 + np.maximum(c0, 0.0) + width2)
-    scale = (np.maximum(c0, 0.0) + width2) / np.where(root + s0 > 0, root + s0, 1.0)
-    for rows, u, w in graded_buckets(length, scale, n_nodes):
-        xi = c0[rows, None] + u * (2.0 * sigma * s0[rows, None] + u)
-        yield rows, _Segments(xi, w)
-
-
-def _shell_buckets(
-    a: NDArray, omega: NDArray, width2: NDArray, n_nodes: int
-) -> Iterator[tuple[NDArray[np.intp], _Segments]]:
-    """:func:`_shell`'s right, then left segments, in groups of rows with similar panel counts."""
-    sp = np.sqrt(np.maximum(-a, 0.0))
-    ap = np.maximum(a, 0.0)
-    s_hi = np.sqrt(np.maximum(omega - a, 0.0))
-    s_lo = np.sqrt(np.maximum(-omega - a, 0.0))
-    yield from _segment_buckets(sp, 1.0, np.maximum(s_hi - sp, 0.0), ap, width2, n_nodes)
-    yield from _segment_buckets(sp, -1.0, np.where(a < 0, sp - s_lo, 0.0), np.zeros(a.shape), width2, n_nodes)
 
 
 def _shell(a: NDArray, omega: float | NDArray, width2: NDArray, n_nodes: int) -> tuple[_Segments, _Segments]:
@@ -175,18 +152,33 @@ def _low_temperature_asymptotics(
     return above | fermi, k, dk
 
 
-def _panel_sums(values: NDArray, n_nodes: int) -> NDArray[np.float64]:
-    """Row sums of a (state, panel × node) array: within each panel, then panel by panel.
+def _shell_panels(
+    a: NDArray, omega: NDArray, width2: NDArray
+) -> tuple[NDArray[np.intp], NDArray, NDArray, NDArray, NDArray]:
+    """The graded panels of both shell segments of every state, flat (no padding).
 
-    The fixed-length panel sums and the sequential sum over panels make a row's result
-    independent of how many (zero-weight) padding panels the other rows of a batch added, so a
-    state gives the same bits alone and in any batch (:func:`multigap.tc.solve_tc_many`).
+    The segments are those of :func:`_shell`: for state i, first the right segment (from the
+    Fermi point s_p, or s = 0 if a ≥ 0, up to the shell edge), then the left one (down from
+    s_p to the lower shell edge; empty if a ≥ 0).  On a segment s = s0 + σu and
+    ξ = c0 + u(b + u) with b = 2σ s0.
+
+    Returns ``(state, lo, width, c0, b)`` per panel; a state's panels are contiguous, right
+    segment first (a state may have none: a shell narrower than the rounding of s).
     """
-    panels = values.reshape(values.shape[0], -1, n_nodes).sum(axis=-1)
-    total = panels[:, 0].copy()
-    for j in range(1, panels.shape[1]):
-        total += panels[:, j]
-    return total
+    sp = np.sqrt(np.maximum(-a, 0.0))
+    ap = np.maximum(a, 0.0)
+    s_hi = np.sqrt(np.maximum(omega - a, 0.0))
+    s_lo = np.sqrt(np.maximum(-omega - a, 0.0))
+    # segments interleaved: 2i = right, 2i + 1 = left
+    length = np.stack([np.maximum(s_hi - sp, 0.0), np.where(a < 0, sp - s_lo, 0.0)], axis=1).ravel()
+    c0 = np.stack([ap, np.zeros(a.shape)], axis=1).ravel()
+    b = np.stack([2.0 * sp, -2.0 * sp], axis=1).ravel()
+    s0 = np.repeat(sp, 2)
+    w2 = np.repeat(width2, 2)
+    root = np.sqrt(s0 * s0 + c0 + w2)
+    scale = (c0 + w2) / np.where(root + s0 > 0, root + s0, 1.0)
+    seg, lo, width, _ = graded_panels(length, scale)
+    return seg // 2, lo, width, c0[seg], b[seg]
 
 
 def _k_over_pref(
@@ -195,7 +187,9 @@ def _k_over_pref(
     """K/pref and ∂(K/pref)/∂ln T (1/√meV) for a flat array of a = E − μ.
 
     ``kt`` and ``omega`` are numbers or arrays of the shape of ``flat`` (one per state: a batch
-    of points at different temperatures and cutoffs).
+    of points at different temperatures and cutoffs).  The s-integrals run node by node over
+    the flat panels of all states (long vectors; no padding), then panel sums are added per
+    state in order: a state's result does not depend on the other states of the batch.
     """
     kt_s = np.broadcast_to(np.asarray(kt, dtype=float), flat.shape)
     om_s = np.broadcast_to(np.asarray(omega, dtype=float), flat.shape)
@@ -204,22 +198,30 @@ def _k_over_pref(
     else:
         done, k, dk = np.zeros(flat.shape, bool), np.zeros(flat.shape), np.zeros(flat.shape)
     rest = np.flatnonzero(~done & (flat < om_s))
-    for block in range(0, rest.size, _BLOCK):  # blocks of states: the node arrays stay in cache
+    x_nodes, w_nodes = gauss_legendre(n_nodes)
+    for block in range(0, rest.size, _BLOCK):  # blocks of states: the panel arrays stay in cache
         idx = rest[block : block + _BLOCK]
-        sub, kt_r, om_r = flat[idx], kt_s[idx], om_s[idx]
-        k_sum = np.zeros(sub.shape)
-        t_sum = np.zeros(sub.shape)
-        two_kt = 2.0 * kt_r
-        # rows grouped by panel count; within a group, dense over the padded (state, node)
-        # array (padded panels carry zero weight); per row: right segment, then left
-        for rows, seg in _shell_buckets(sub, om_r, two_kt, n_nodes):
-            x = seg.xi / two_kt[rows, None]
+        sub, two_kt = flat[idx], 2.0 * kt_s[idx]
+        state, lo, width, c0, b = _shell_panels(sub, om_s[idx], two_kt)
+        scale = two_kt[state]
+        k_acc = np.zeros(lo.shape)
+        t_acc = np.zeros(lo.shape)
+        for xj, wj in zip(x_nodes.tolist(), w_nodes.tolist(), strict=True):
+            u = lo + width * xj
+            x = (c0 + u * (b + u)) / scale
             t = np.tanh(x)
-            ratio = np.divide(t, x, out=np.ones_like(x), where=x != 0.0)  # tanh(x)/x, 1 at x = 0
-            k_sum[rows] += _panel_sums(seg.w * ratio, n_nodes)
-            t_sum[rows] += _panel_sums(seg.w * (1.0 - t * t), n_nodes)  # sech² = 1 − tanh²
-        k[idx] = k_sum / two_kt
-        dk[idx] = -t_sum / two_kt
+            k_acc += wj * (t / x)  # tanh(x)/x; NaN where x = 0, mended below
+            t_acc += wj * (1.0 - t * t)  # sech² = 1 − tanh²
+        hit = np.flatnonzero(np.isnan(k_acc))
+        if hit.size:  # a node exactly at ξ = 0 (tanh(x)/x → 1), or non-finite input
+            k_acc[hit] = 0.0
+            for xj, wj in zip(x_nodes.tolist(), w_nodes.tolist(), strict=True):
+                u = lo[hit] + width[hit] * xj
+                x = (c0[hit] + u * (b[hit] + u)) / scale[hit]
+                k_acc[hit] += wj * np.divide(np.tanh(x), x, out=np.ones_like(x), where=x != 0.0)
+        # per state, its panels in order (bincount adds sequentially)
+        k[idx] = np.bincount(state, weights=width * k_acc, minlength=idx.size) / two_kt
+        dk[idx] = -np.bincount(state, weights=width * t_acc, minlength=idx.size) / two_kt
     return k, dk
 
 
