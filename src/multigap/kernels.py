@@ -203,22 +203,33 @@ def _k_over_pref(
         idx = rest[block : block + _BLOCK]
         sub, two_kt = flat[idx], 2.0 * kt_s[idx]
         state, lo, width, c0, b = _shell_panels(sub, om_s[idx], two_kt)
-        scale = two_kt[state]
+        inv = 1.0 / two_kt[state]
+        # on a panel, x = ξ/2k_BT at the node lo + width·x_j is p0 + x_j (p1 + x_j p2)
+        p0 = (c0 + lo * (b + lo)) * inv
+        p1 = (b + 2.0 * lo) * width * inv
+        p2 = width * width * inv
         k_acc = np.zeros(lo.shape)
         t_acc = np.zeros(lo.shape)
+        x, t, tmp = np.empty(lo.shape), np.empty(lo.shape), np.empty(lo.shape)
         for xj, wj in zip(x_nodes.tolist(), w_nodes.tolist(), strict=True):
-            u = lo + width * xj
-            x = (c0 + u * (b + u)) / scale
-            t = np.tanh(x)
-            k_acc += wj * (t / x)  # tanh(x)/x; NaN where x = 0, mended below
-            t_acc += wj * (1.0 - t * t)  # sech² = 1 − tanh²
+            np.multiply(p2, xj, out=x)
+            x += p1
+            x *= xj
+            x += p0
+            np.tanh(x, out=t)
+            np.divide(t, x, out=tmp)  # tanh(x)/x; NaN where x = 0, mended below
+            tmp *= wj
+            k_acc += tmp
+            np.multiply(t, t, out=tmp)
+            np.subtract(1.0, tmp, out=tmp)  # sech² = 1 − tanh²
+            tmp *= wj
+            t_acc += tmp
         hit = np.flatnonzero(np.isnan(k_acc))
         if hit.size:  # a node exactly at ξ = 0 (tanh(x)/x → 1), or non-finite input
             k_acc[hit] = 0.0
             for xj, wj in zip(x_nodes.tolist(), w_nodes.tolist(), strict=True):
-                u = lo[hit] + width[hit] * xj
-                x = (c0[hit] + u * (b[hit] + u)) / scale[hit]
-                k_acc[hit] += wj * np.divide(np.tanh(x), x, out=np.ones_like(x), where=x != 0.0)
+                xh = p0[hit] + xj * (p1[hit] + xj * p2[hit])
+                k_acc[hit] += wj * np.divide(np.tanh(xh), xh, out=np.ones_like(xh), where=xh != 0.0)
         # per state, its panels in order (bincount adds sequentially)
         k[idx] = np.bincount(state, weights=width * k_acc, minlength=idx.size) / two_kt
         dk[idx] = -np.bincount(state, weights=width * t_acc, minlength=idx.size) / two_kt
