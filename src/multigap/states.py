@@ -68,12 +68,17 @@ class BandStates:
         E_n(q) at the nodes, meV.
     factors : ndarray, shape (len(q), rank)
         Overlap factors X_n(q) (Ĩ^{nn'}(q,q') = X_n(q)·X_n'(q')).
+    reduced : ndarray, shape (len(q), k_n), or None
+        The factors in the band's own basis V_n (``bands.band_bases[n]``, rank × k_n):
+        X_n(q) V_n, with X_n(q) = (X_n(q) V_n) V_nᵀ to the bands' ``basis_rtol``; None when the
+        band structure gives no such bases.
     """
 
     q: NDArray[np.float64]
     weight: NDArray[np.float64]
     energy: NDArray[np.float64]
     factors: NDArray[np.float64]
+    reduced: NDArray[np.float64] | None = None
 
 
 def kink_panels(kink_depth: float) -> int:
@@ -231,11 +236,17 @@ def band_states_many(
             per_point = [(bands.energies(q, band=n), bands.overlap_factors(q, band=n)) for q in qs]
         for i, ef in enumerate(per_point):
             values[i].append(ef)
-    out = [
+    bases = getattr(bands, "band_bases", None) or [None] * nb
+    return [
         [
-            BandStates(q=q, weight=wq / np.pi, energy=energy, factors=factors)
-            for (q, wq), (energy, factors) in zip(point_nodes, point_values, strict=True)
+            BandStates(
+                q=q,
+                weight=wq / np.pi,
+                energy=energy,
+                factors=factors,
+                reduced=None if basis is None else factors @ basis,  # per (point, band): its own bits
+            )
+            for (q, wq), (energy, factors), basis in zip(point_nodes, point_values, bases, strict=True)
         ]
         for point_nodes, point_values in zip(nodes, values, strict=True)
     ]
-    return out

@@ -1,0 +1,93 @@
+"""Many subbands: each band's own factor basis, computed once per model, is exact for Tc.
+
+A band's overlap factors X_n(q) span only a few directions of the common factor space (the
+Bloch densities of a band far from the others hardly change with q), so ``TabulatedBands``
+keeps an orthonormal basis V_n per band and the Tc solver works with k_n × k_n kernel matrices
+instead of rank × rank ones (``tc._top_eigenpairs``).  These tests compare that against the
+whole factor space (``basis_rtol=None``) and check that a point still gives the same bits alone
+and in a batch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from multigap.bands import KronigPenneyBands
+from multigap.model import Model, Numerics, Pairing, Superlattice
+from multigap.presets import preset
+from multigap.problem import cached_bands, pairing_problems
+from multigap.tabulated import TabulatedBands
+from multigap.tc import solve_tc, solve_tc_many
+from tolerances import REDUCED_BASIS_RTOL
+
+# band edge, van Hove point, anti-resonant side and above the band of the active band
+ETAS = [-0.8, -0.3, 0.0, 0.4, 1.0, 1.6]
+
+
+def superlattice(n_bands: int, wire: float) -> Model:
+    """Model A's spacer with a wider wire, so that band n_bands is the active one (g = 0.25)."""
+    return Model(
+        name=f"SL{n_bands}",
+        lattice=Superlattice.wire_spacer(
+            wire_width=wire, spacer_width=0.55, barrier=4160.0, wire_mass=1.0, spacer_mass=0.5095722139164204
+        ),
+        pairing=Pairing.from_couplings([0.10] * (n_bands - 1) + [0.25], 0.02, omega0=330.0),
+        active_band=n_bands,
+        numerics=Numerics(n_z=48),
+    )
+
+
+@pytest.fixture(scope="module", params=["A", "SL12"])
+def model(request) -> Model:
+    return preset("A") if request.param == "A" else superlattice(12, 3.4)
+
+
+def _full_space(model: Model) -> TabulatedBands:
+    exact = KronigPenneyBands(model.lattice, model.n_bands, model.numerics.n_z)
+    return TabulatedBands(exact, basis_rtol=None)
+
+
+def test_band_bases_are_orthonormal_and_span_the_factors(model):
+    bands = cached_bands(model)
+    assert bands.band_bases is not None and len(bands.band_bases) == model.n_bands
+    q = np.linspace(0.0, np.pi / bands.period, 101)
+    for n, v in enumerate(bands.band_bases):
+        np.testing.assert_allclose(v.T @ v, np.eye(v.shape[1]), atol=1e-14)
+        x = bands.overlap_factors(q, band=n)
+        # X_n(q) = (X_n(q) V_n) V_nᵀ to the basis cut (1e-12 of the factors' scale ~0.5)
+        np.testing.assert_allclose((x @ v) @ v.T, x, rtol=0.0, atol=1e-12)
+    ranks = [v.shape[1] for v in bands.band_bases]
+    assert sum(ranks) < model.n_bands * bands.rank  # the point of the bases: smaller problems
+
+
+def test_reduced_basis_tc_equals_the_whole_factor_space(model):
+    reduced = [r.tc for r in solve_tc_many(pairing_problems(model, ETAS, g=0.4, bands=cached_bands(model)))]
+    full = [r.tc for r in solve_tc_many(pairing_problems(model, ETAS, g=0.4, bands=_full_space(model)))]
+    assert np.count_nonzero(np.array(full) > 0) >= 4
+    np.testing.assert_allclose(reduced, full, rtol=REDUCED_BASIS_RTOL, atol=0.0)
+
+
+def test_reduced_basis_gap_shape_equals_the_whole_factor_space(model):
+    eta = 0.4
+    (p_red,) = pairing_problems(model, [eta], g=0.4, bands=cached_bands(model))
+    (p_full,) = pairing_problems(model, [eta], g=0.4, bands=_full_space(model))
+    red, full = solve_tc(p_red).spectrum, solve_tc(p_full).spectrum
+    assert red is not None and full is not None
+    for a, b in zip(red.gap_on_nodes(), full.gap_on_nodes(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=0.0, atol=1e-9)  # max |Δ| = 1
+
+
+def test_many_band_batch_gives_the_bits_of_single_solves():
+    model = superlattice(12, 3.4)
+    problems = pairing_problems(model, ETAS, g=0.4, bands=cached_bands(model))
+    guesses = [None, 3.0, None, 1.0, None, None]
+    batch = solve_tc_many(problems, guesses=guesses)
+    single = [solve_tc(p, guess=gs) for p, gs in zip(problems, guesses, strict=True)]
+    for b, s in zip(batch, single, strict=True):
+        assert not isinstance(b, BaseException)
+        assert (b.tc, b.eigenvalue, b.iterations) == (s.tc, s.eigenvalue, s.iterations)
+        if s.spectrum is not None:
+            assert b.spectrum is not None
+            for cb, cs in zip(b.spectrum.coefficients, s.spectrum.coefficients, strict=True):
+                np.testing.assert_array_equal(cb, cs)
