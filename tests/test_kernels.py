@@ -15,7 +15,7 @@ from multigap.kernels import (
     pair_susceptibility_reference,
     prefactor,
 )
-from multigap.quadrature import graded_nodes
+from multigap.quadrature import gauss_legendre, graded_nodes, graded_panels
 from tolerances import KERNEL_LIMIT_RTOL, ROUNDING_RTOL
 
 OMEGA = 150.0
@@ -138,3 +138,25 @@ def test_graded_nodes_integrate_log_and_inverse_sqrt_singularities():
     val = np.sum(w * np.tanh(u / eps) / u)
     ref = math.log(4.0 * math.exp(0.5772156649015329) / (math.pi * eps))
     assert val == pytest.approx(ref, rel=1e-8)  # 8 nodes, panel ratio 3
+
+
+def test_graded_panels_are_the_panels_of_graded_nodes():
+    """The flat panels of the kernel give graded_nodes' nodes and weights, interval by interval."""
+    rng = np.random.default_rng(7)
+    length = rng.uniform(0.0, 5.0, 300)
+    length[::7] = 0.0
+    scale = 10.0 ** rng.uniform(-14.0, 1.0, 300)
+    owner, lo, width, count = graded_panels(length, scale)
+    u, w = graded_nodes(length, scale, 8)
+    x, wq = gauss_legendre(8)
+    assert np.array_equal(np.bincount(owner, minlength=300), count)
+    assert not count[length == 0].any()
+    for i in range(300):
+        sel = owner == i
+        nodes = (lo[sel, None] + width[sel, None] * x).ravel()
+        weights = (width[sel, None] * wq).ravel()
+        n = nodes.size
+        # the same expressions: equal to rounding (here bit for bit), the rest of the row padding
+        np.testing.assert_allclose(nodes, u[i, :n], rtol=ROUNDING_RTOL, atol=0.0)
+        np.testing.assert_allclose(weights, w[i, :n], rtol=ROUNDING_RTOL, atol=0.0)
+        assert not w[i, n:].any()

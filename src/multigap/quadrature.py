@@ -140,15 +140,13 @@ def graded_panels(
     owner = np.repeat(np.arange(length.size), count)
     first = np.cumsum(count) - count
     p = np.arange(owner.size) - first[owner]  # panel index within its interval: 0 .. n_row
-    n, w_o, span_o, len_o = n_row[owner], w[owner], span[owner], safe_len[owner]
-
-    def edge(k: NDArray[np.intp]) -> NDArray[np.float64]:  # edge k: 0, w, w r, …, L (as _nodes)
-        frac = np.minimum((k - 1) / n, 1.0)
-        inner = np.where(frac < 1.0, w_o * np.exp(span_o * frac), len_o)
-        return np.where(k == 0, 0.0, inner)
-
-    lo = edge(p)
-    return owner, lo, edge(p + 1) - lo, count
+    # upper edge of panel p: w, w r, w r², …, L (edge p + 1 of _nodes, the same expression)
+    frac = np.minimum(p / n_row[owner], 1.0)
+    hi = np.where(frac < 1.0, w[owner] * np.exp(span[owner] * frac), safe_len[owner])
+    lo = np.empty_like(hi)  # the previous panel's upper edge; 0 for an interval's first panel
+    lo[1:] = hi[:-1]
+    lo[p == 0] = 0.0
+    return owner, lo, hi - lo, count
 
 
 def _nodes(
