@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .bands import BandStructure
-from .quadrature import gauss_legendre, graded_buckets
+from .quadrature import gauss_legendre, graded_panels
 
 __all__ = [
     "BandStates",
@@ -170,6 +170,59 @@ def band_states(
     return band_states_many(bands, [mu], [omega], [scale], n_nodes, kink_depth)[0]
 
 
+def _segments_many(
+    bands: BandStructure,
+    mus: NDArray[np.float64],
+    omegas: NDArray[np.float64],
+    scales: NDArray[np.float64],
+    kink_depth: float,
+) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """:func:`_band_segments` of every (point, band): rows (origin, direction, length, scale) and
+    the number of rows of each (point, band), in (point, band) order.
+
+    A band that lies wholly outside the shell [μ − ω, μ + ω] (most bands of a many-band model)
+    has no kink and its Fermi point at a zone end: its two half-intervals are computed for all
+    points at once, with the same operations (and bits) as :func:`_band_segments`.  The others
+    go through :func:`_band_segments`.
+    """
+    nb = bands.n_bands
+    q_max = np.pi / bands.period
+    edges = np.asarray(bands.band_edges, dtype=float)
+    lo, hi = edges[:, 0], edges[:, 1]
+    v_max = np.maximum(hi - lo, 1e-300) * bands.period
+    q_lo = np.array([bands.crossing(n, float(lo[n])) for n in range(nb)])  # μ below the band
+    q_hi = np.array([bands.crossing(n, float(hi[n])) for n in range(nb)])  # μ above it
+    mu, om = mus[:, None], omegas[:, None]
+    below, above = mu + om <= lo, mu - om >= hi
+    q_f = np.where(below, q_lo, q_hi)
+    simple = (below | above) & ((q_f == 0.0) | (q_f == q_max))
+    dist = np.maximum(np.maximum(lo - mu, mu - hi), 0.0)
+    depth_f = np.minimum(np.maximum(scales[:, None], dist) / v_max, q_max)
+    fermi_at_0 = q_f == 0.0
+    # rows of a simple (point, band): (0, +1, q_max/2, grading at 0), (q_max, -1, q_max/2, at q_max)
+    half = 0.5 * q_max
+    simple_rows = np.empty((*simple.shape, 2, 4))
+    simple_rows[..., 0, :3] = (0.0, 1.0, half)
+    simple_rows[..., 1, :3] = (q_max, -1.0, half)
+    simple_rows[..., 0, 3] = np.where(fermi_at_0, depth_f, q_max)
+    simple_rows[..., 1, 3] = np.where(fermi_at_0, q_max, depth_f)
+    counts = np.full(simple.shape, 2, dtype=np.intp)
+    others: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+    for i, n in zip(*np.nonzero(~simple), strict=True):
+        seg = _band_segments(bands, int(n), float(mus[i]), float(omegas[i]), float(scales[i]), kink_depth)
+        others[int(i), int(n)] = seg
+        counts[i, n] = len(seg)
+    flat_counts = counts.ravel()
+    start = np.cumsum(flat_counts) - flat_counts
+    rows = np.empty((int(flat_counts.sum()), 4))
+    pos = start.reshape(simple.shape)[simple]
+    rows[pos], rows[pos + 1] = simple_rows[simple, 0], simple_rows[simple, 1]
+    for (i, n), seg in others.items():
+        if seg:
+            rows[start[i * nb + n] : start[i * nb + n] + len(seg)] = seg
+    return rows, flat_counts
+
+
 def band_states_many(
     bands: BandStructure,
     mus: Sequence[float],
@@ -181,8 +234,9 @@ def band_states_many(
     """:func:`band_states` for many (μ, ω, scale) at once: one quadrature-node computation.
 
     Each point's states are exactly (bit for bit) those :func:`band_states` gives it alone:
-    the nodes of a half-interval do not depend on the others (:func:`graded_nodes` pads
-    with zero-width panels), and the bands are evaluated point by point on the same nodes.
+    the nodes of a half-interval do not depend on the others (flat, unpadded panels:
+    :func:`~multigap.quadrature.graded_panels`), and the bands are evaluated (band, point) by
+    (band, point) on the same nodes.
 
     Returns
     -------
@@ -190,63 +244,97 @@ def band_states_many(
         One list (one entry per band) per point.
     """
     nb = bands.n_bands
-    segs = [
-        [_band_segments(bands, n, mu, om, sc, kink_depth) for n in range(nb)]
-        for mu, om, sc in zip(mus, omegas, scales, strict=True)
-    ]
-    flat = np.array([seg for point in segs for band_segs in point for seg in band_segs])
-    kink = flat[:, 3] == SQRT_SUBSTITUTION
-    # vectorised over all points and bands, rows grouped by panel count (a few rows graded to a
-    # tiny k_BT would otherwise pad every row); the kinks' scale is a placeholder
-    u = w = np.zeros((flat.shape[0], 0))
-    for rows, u_b, w_b in graded_buckets(flat[:, 2], np.where(kink, flat[:, 2], flat[:, 3]), n_nodes):
-        if u_b.shape[1] > u.shape[1]:
-            u = np.pad(u, ((0, 0), (0, u_b.shape[1] - u.shape[1])))
-            w = np.pad(w, ((0, 0), (0, u_b.shape[1] - w.shape[1])))
-        u[rows, : u_b.shape[1]], w[rows, : u_b.shape[1]] = u_b, w_b
-    if np.any(kink):
-        u_k, w_k = _sqrt_nodes(flat[kink, 2], kink_panels(kink_depth), n_nodes)
-        width = max(u.shape[1], u_k.shape[1])
-        u = np.pad(u, ((0, 0), (0, width - u.shape[1])), constant_values=0.0)
-        w = np.pad(w, ((0, 0), (0, width - w.shape[1])))
-        u[kink], w[kink] = 0.0, 0.0
-        u[kink, : u_k.shape[1]], w[kink, : w_k.shape[1]] = u_k, w_k
-    q_all = flat[:, :1] + flat[:, 1:2] * u
-    nodes: list[list[tuple[NDArray[np.float64], NDArray[np.float64]]]] = []  # per point, per band
-    start = 0
-    for point in segs:
-        nodes.append([])
-        for band_segs in point:
-            stop = start + len(band_segs)
-            q, wq = q_all[start:stop].ravel(), w[start:stop].ravel()
-            keep = wq > 0
-            order = np.argsort(q[keep], kind="stable")
-            nodes[-1].append((q[keep][order], wq[keep][order]))
-            start = stop
-    many = getattr(bands, "energies_and_factors_many", None)
-    both = getattr(bands, "energies_and_factors", None)
-    values: list[list[tuple[NDArray[np.float64], NDArray[np.float64]]]] = [[] for _ in segs]
-    for n in range(nb):
-        qs = [point[n][0] for point in nodes]
-        if many is not None:  # one cosine basis for all points, products point by point
-            per_point = many(qs, n)
-        elif both is not None:
-            per_point = [both(q, n) for q in qs]
-        else:
-            per_point = [(bands.energies(q, band=n), bands.overlap_factors(q, band=n)) for q in qs]
-        for i, ef in enumerate(per_point):
-            values[i].append(ef)
-    bases = getattr(bands, "band_bases", None) or [None] * nb
-    return [
-        [
-            BandStates(
-                q=q,
-                weight=wq / np.pi,
-                energy=energy,
-                factors=factors,
-                reduced=None if basis is None else factors @ basis,  # per (point, band): its own bits
+    n_points = len(mus)
+    rows, row_counts = _segments_many(
+        bands,
+        np.asarray(mus, dtype=float),
+        np.asarray(omegas, dtype=float),
+        np.asarray(scales, dtype=float),
+        kink_depth,
+    )
+    q, wq, counts = _nodes_many(rows, row_counts, n_nodes, kink_depth)
+    band_of = np.tile(np.arange(nb), n_points)
+    evaluate = getattr(bands, "evaluate_many", None)
+    if evaluate is not None:  # one Chebyshev basis for all points and bands
+        values = evaluate(q, counts.tolist(), band_of.tolist())
+    else:
+        values = []
+        both = getattr(bands, "energies_and_factors", None)
+        bases = getattr(bands, "band_bases", None)
+        for qs, n in zip(np.split(q, np.cumsum(counts)[:-1]), band_of.tolist(), strict=True):
+            e, x = (
+                both(qs, n)
+                if both is not None
+                else (bands.energies(qs, band=n), bands.overlap_factors(qs, band=n))
             )
-            for (q, wq), (energy, factors), basis in zip(point_nodes, point_values, bases, strict=True)
-        ]
-        for point_nodes, point_values in zip(nodes, values, strict=True)
-    ]
+            values.append((e, x, None if bases is None else x @ bases[n]))
+    weight = wq / np.pi
+    out: list[list[BandStates]] = []
+    start = 0
+    for j, (count, (energy, factors, reduced)) in enumerate(zip(counts.tolist(), values, strict=True)):
+        if j % nb == 0:
+            out.append([])
+        stop = start + count
+        out[-1].append(
+            BandStates(
+                q=q[start:stop], weight=weight[start:stop], energy=energy, factors=factors, reduced=reduced
+            )
+        )
+        start = stop
+    return out
+
+
+def _nodes_many(
+    rows: NDArray[np.float64], row_counts: NDArray[np.intp], n_nodes: int, kink_depth: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
+    """Nodes q and weights (∫ dq, not yet divided by π) of every (point, band), in increasing q.
+
+    ``rows`` are the half-intervals of :func:`_segments_many` and ``row_counts`` their number
+    per (point, band).  Graded half-intervals get the flat panels of
+    :func:`~multigap.quadrature.graded_panels`, kinks the √ substitution; a half-interval that
+    runs down from its origin (direction −1) is reversed, so each (point, band)'s nodes come
+    out sorted.  Returns the flat nodes and weights and the node count of each (point, band).
+    """
+    n_rows = rows.shape[0]
+    x, wx = gauss_legendre(n_nodes)
+    kink = rows[:, 3] == SQRT_SUBSTITUTION
+    graded = np.flatnonzero(~kink)
+    owner, lo, width, n_panels = graded_panels(rows[graded, 2], rows[graded, 3])
+    per_row = np.empty(n_rows, dtype=np.intp)
+    per_row[graded] = n_panels * n_nodes
+    n_kink = kink_panels(kink_depth) * n_nodes
+    per_row[kink] = n_kink
+    row_start = np.cumsum(per_row) - per_row
+    u = np.empty(int(per_row.sum()))
+    w = np.empty_like(u)
+    panel = np.arange(owner.size) - (np.cumsum(n_panels) - n_panels)[owner]  # index within its row
+    at = (row_start[graded[owner]] + panel * n_nodes)[:, None] + np.arange(n_nodes)
+    u[at] = lo[:, None] + width[:, None] * x
+    w[at] = width[:, None] * wx
+    if np.any(kink):
+        u_k, w_k = _sqrt_nodes(rows[kink, 2], kink_panels(kink_depth), n_nodes)
+        at = row_start[kink][:, None] + np.arange(n_kink)
+        u[at], w[at] = u_k, w_k
+    row_of = np.repeat(np.arange(n_rows), per_row)
+    q = rows[row_of, 0] + rows[row_of, 1] * u
+    # a half-interval running down from its origin: reverse its nodes (increasing q)
+    index = np.arange(u.size)
+    down = rows[row_of, 1] < 0
+    index[down] = (2 * row_start + per_row - 1)[row_of[down]] - index[down]
+    q, w = q[index], w[index]
+    group_rows = np.cumsum(row_counts) - row_counts
+    nodes = np.add.reduceat(per_row, group_rows) if n_rows else np.zeros(0, dtype=np.intp)
+    nodes = np.where(row_counts > 0, nodes, 0)
+    keep = w > 0
+    if not np.all(keep):  # (zero-width panels: none in practice)
+        group = np.repeat(np.arange(row_counts.size), nodes)
+        nodes = np.bincount(group[keep], minlength=row_counts.size)
+        q, w = q[keep], w[keep]
+    starts = np.cumsum(nodes) - nodes
+    inner = np.ones(q.size, dtype=bool)
+    inner[starts[nodes > 0]] = False
+    if np.any(np.diff(q)[inner[1:]] <= 0):  # pragma: no cover - the rows are in order
+        for g0, n in zip(starts.tolist(), nodes.tolist(), strict=True):
+            order = np.argsort(q[g0 : g0 + n], kind="stable")
+            q[g0 : g0 + n], w[g0 : g0 + n] = q[g0 : g0 + n][order], w[g0 : g0 + n][order]
+    return q, w, nodes

@@ -114,6 +114,14 @@ class TabulatedBands:
             if basis_rtol is None
             else [factor_basis(y_values[n], basis_rtol, min_rank=1) for n in range(nb)]
         )
+        # per band: [E | Y | Y V_n] coefficients, one product per node set (evaluate_many)
+        self._band_coefficients = [
+            np.column_stack(
+                [e_coef[:, n], self._y_coef[:, n, :]]
+                + ([] if self.band_bases is None else [self._y_coef[:, n, :] @ self.band_bases[n]])
+            )
+            for n in range(nb)
+        ]
 
     def _fit(self, j: int) -> tuple[NDArray, NDArray, float, float]:
         theta = np.pi * (np.arange(j) + 0.5) / j
@@ -169,22 +177,37 @@ class TabulatedBands:
         b = self._basis(q)
         return b @ self._e_coef[:, band], b @ self._y_coef[:, band, :]
 
-    def energies_and_factors_many(
-        self, qs: Sequence[NDArray[np.float64]], band: int
-    ) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
-        """:meth:`energies_and_factors` of one band at many node sets (one cosine evaluation).
+    def evaluate_many(
+        self, q: NDArray[np.float64], counts: Sequence[int], bands: Sequence[int]
+    ) -> list[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]]:
+        """Energies, factors and reduced factors of many node sets from one Chebyshev basis.
 
-        Each entry equals ``energies_and_factors(q, band)`` for its q bit for bit: the basis is
-        elementwise, and each set's products have its own shapes.
+        Set i is ``q[s_i : s_i + counts[i]]`` of band ``bands[i]`` (the sets follow each other
+        in ``q``).  Each set gets (E, Y, Y V_n) from one product of its rows of the basis with
+        the band's coefficients, so its numbers do not depend on the other sets (the basis is
+        elementwise in q).  Y V_n is None when :attr:`band_bases` is None.
         """
-        basis = self._basis(np.concatenate(qs)) if qs else np.zeros((0, self.n_cheb))
+        basis = self._chebyshev_basis(q)
+        coefs = self._band_coefficients
+        r = self.rank
         out = []
         start = 0
-        for q in qs:
-            b = basis[start : start + q.size].copy()  # its own array, as in the one-set call
-            out.append((b @ self._e_coef[:, band], b @ self._y_coef[:, band, :]))
-            start += q.size
+        for count, band in zip(counts, bands, strict=True):
+            values = basis[start : start + count] @ coefs[band]
+            start += count
+            out.append((values[:, 0], values[:, 1 : 1 + r], values[:, 1 + r :] if self.band_bases else None))
         return out
+
+    def _chebyshev_basis(self, q: NDArray[np.float64]) -> NDArray[np.float64]:
+        """T_j(cos qd), j < J, by the three-term recurrence (within ~1e-13 of cos(j qd))."""
+        y = np.cos(np.asarray(q, dtype=float) * self.period)
+        basis = np.empty((y.size, self.n_cheb))
+        basis[:, 0] = 1.0
+        basis[:, 1] = y
+        y2 = 2.0 * y
+        for j in range(2, self.n_cheb):
+            basis[:, j] = y2 * basis[:, j - 1] - basis[:, j - 2]
+        return basis
 
     def energy_derivatives(self, q: ArrayLike, band: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """∂E/∂q (meV nm) and ∂²E/∂q² (meV nm²) of one 0-based band, from the Chebyshev series.
