@@ -19,7 +19,9 @@ stored model alone reproduces every number.
 Values that are not defined (gaps where Tc is below the floor, α where Tc = 0) are NaN and the
 reason is in a ``status`` variable; ``attrs["missing_values"]`` says which.
 
-The core modules never import this one.  Units: nm, 1/nm, meV, K, m_e (docs/theory.md#units).
+The core modules never import this one.  xarray is imported when a Dataset is built, not with
+the module: sweep workers use :func:`anisotropy_bands` without it.  Units: nm, 1/nm, meV, K,
+m_e (docs/theory.md#units).
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 from numpy.typing import ArrayLike
 
 from . import __version__
@@ -39,7 +40,10 @@ from .model import Model, dumps_model
 from .problem import with_pairing_overrides  # its home (no xarray needed); re-exported
 from .status import Status, status_flag_attrs
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # xarray itself is imported by the functions that build Datasets, so that
+    # a sweep worker (which needs only anisotropy_bands, via multigap.sweep.points) never imports it
+    import xarray as xr
+
     from .observables import GapSummary
     from .tc import TcResult
 
@@ -81,6 +85,8 @@ def model_attrs(model: Model) -> dict[str, str | int]:
 def _var(
     dims: str | tuple[str, ...], data: ArrayLike, units: str, long_name: str, **extra: str
 ) -> xr.Variable:
+    import xarray as xr
+
     return xr.Variable(dims, np.asarray(data), attrs={"units": units, "long_name": long_name, **extra})
 
 
@@ -123,6 +129,8 @@ def bands_dataset(model: Model, n_q: int = 201) -> xr.Dataset:
         ``energy(band, q)`` (meV), ``band_edges(band, edge)`` (meV), scalars ``E_L`` and ``dE``
         (meV, active band) and ``period`` (nm).
     """
+    import xarray as xr
+
     if isinstance(n_q, bool) or not isinstance(n_q, (int, np.integer)) or n_q < 2:
         raise InputError(f"n_q = {n_q!r}: must be an integer >= 2")
     bands = band_structure(model)
@@ -162,6 +170,8 @@ def dos_dataset(model: Model, eta: ArrayLike) -> xr.Dataset:
         ``period`` and ``E_neck`` (the η = 1 Lifshitz point, meV).  Exactly at a van Hove point
         (η = 1) ``dos_total`` is +inf.
     """
+    import xarray as xr
+
     from . import dos
 
     eta = _as_1d("eta", eta)
@@ -252,6 +262,8 @@ def fermi_surface_dataset(
         band of each segment, 0 for padding), ``segment_closed(eta, segment)`` (1: closed pocket),
         ``energy(eta)`` = μ (meV), ``E_L``, ``dE``, ``period``.
     """
+    import xarray as xr
+
     from . import dos
 
     etas = _as_1d("etas", etas)
@@ -313,6 +325,8 @@ def overlap_dataset(model: Model, n_q: int = 101) -> xr.Dataset:
         ``overlap(band, band2, q, q2)`` and ``mean_overlap(band, band2)`` (dimensionless; 1 for a
         vanishing superlattice potential), plus ``E_L``, ``dE``, ``period``.
     """
+    import xarray as xr
+
     from . import overlap
 
     if isinstance(n_q, bool) or not isinstance(n_q, (int, np.integer)) or n_q < 2:
@@ -373,6 +387,8 @@ def cutoff_dataset(models: Sequence[Model], g: ArrayLike) -> xr.Dataset:
     ModelError
         If some g makes max g_nn >= 0.5 with softening on.
     """
+    import xarray as xr
+
     models = list(models)
     if not models:
         raise InputError("models = []: give at least one model")
@@ -460,6 +476,8 @@ def _str_var(dims: str | tuple[str, ...], values: Sequence[str] | str, long_name
 
 def _status_var(status: str, long_name: str) -> xr.Variable:
     """A scalar status as its int8 code with CF flags, like the status of maps, cuts and paths."""
+    import xarray as xr
+
     attrs = {"units": "1", "long_name": long_name, **status_flag_attrs()}
     return xr.Variable((), np.int8(Status(status).code), attrs=attrs)
 
@@ -483,6 +501,8 @@ def tc_point_dataset(model: Model, eta: float, result: TcResult) -> xr.Dataset:
         Scalars ``tc`` (K; 0 below the floor), ``status``, ``mu``, ``mu0``, ``omega`` (meV),
         ``eigenvalue``, ``iterations``, ``tc_floor`` (K); scalar coordinates ``eta`` and ``g``.
     """
+    import xarray as xr
+
     return xr.Dataset(
         {
             "tc": _var((), result.tc, "K", "critical temperature (0 when below the floor)"),
@@ -527,6 +547,8 @@ def gaps_point_dataset(model: Model, eta: float, summary: GapSummary) -> xr.Data
         ``temperature`` (K), ``mu``, ``mu0``, ``mu_shift``, ``omega`` (meV), ``anisotropy``
         (Δ_upper/Δ_lower, bands in attrs), ``status``, ``residual``, ``iterations``.
     """
+    import xarray as xr
+
     res = summary.result
     pair = anisotropy_bands(model)
     up, lo = pair if pair is not None else (0, 0)
@@ -592,6 +614,8 @@ def isotope_point_dataset(model: Model, eta: float, alpha: float, tc: TcResult, 
     xarray.Dataset
         Scalars ``alpha``, ``tc`` (K), ``status``, ``mu0``, ``omega`` (meV).
     """
+    import xarray as xr
+
     return xr.Dataset(
         {
             "alpha": _var(

@@ -18,14 +18,16 @@ so that a resumed map is byte-identical to an uninterrupted one), ``source`` and
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
-import xarray as xr
 
 from . import __version__
 from .errors import InputError
 from .model import Model, loads_model
+
+if TYPE_CHECKING:  # read_dataset imports xarray when called: a sweep worker never needs it
+    import xarray as xr
 
 __all__ = [
     "CF_CONVENTIONS",
@@ -156,6 +158,8 @@ def read_dataset(path: str | Path) -> xr.Dataset:
         raise InputError(f"input file {str(p)!r}: is a folder, not a NetCDF4 file")
     if not p.is_file():
         raise InputError(f"input file {str(p)!r}: does not exist")
+    import xarray as xr
+
     try:
         return xr.load_dataset(p, engine=_ENGINE)
     except (OSError, ValueError) as exc:

@@ -224,10 +224,8 @@ def map_(
     same command again and only the missing chunks are computed.  At the end a summary: points,
     converged / below the floor / failed, wall time.  Draw the map with `multigap plot`.
     """
-    from ..figures.style import floor_text
     from ..status import Status, status_counts, status_mask
-    from ..sweep import run_map
-    from ..sweep.engine import check_g
+    from ..sweep.executors import start_fork_server
     from ..theories import DEFAULT_THEORY
 
     check_executor(executor, workers, scheduler)
@@ -241,6 +239,11 @@ def map_(
     check_outputs({"--out": out}, inputs=[model_spec], overwrite=True)  # resuming needs an existing OUT
     resolve_theory(theory, theory_option, bound, bound_option)
     model = resolve_model(model_spec)
+    start_fork_server(executor, scheduler)  # the workers' imports run while this process does its own:
+    from ..figures.style import floor_text
+    from ..sweep import run_map
+    from ..sweep.engine import check_g
+
     check_g(model, g.tolist(), label=f"--g {range_text(g)}: g")  # before any worker starts
     command = _map_command(
         model_spec,

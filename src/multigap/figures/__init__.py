@@ -35,23 +35,57 @@ A new figure family is a new module here plus its names below.
 
 from __future__ import annotations
 
-from .comparison import tc_comparison_figure
-from .crossover import crossover_figure
-from .cutoff import cutoff_figure
-from .cuts import (
-    FIG8_G,
-    FIG9_ETA_ANTI,
-    FIG9_ETA_RES,
-    gap_ratio_figure,
-    tc_vs_anisotropy_figure,
-    tc_vs_eta_figure,
-    tc_vs_g_figure,
-)
-from .eliashberg import eliashberg_figure
-from .inverse import corner_figure, design_cut_figure, path_on_map_figure, path_tc_figure
-from .maps import tc_map_figure
-from .structure import band_structure_figure, dos_figure, overlap_figure
-from .style import BAND_COLORS, MODEL_COLORS, band_color, model_color, save_figure, theory_label
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what static checkers and IDEs see: the same names, eagerly
+    from .comparison import tc_comparison_figure
+    from .crossover import crossover_figure
+    from .cutoff import cutoff_figure
+    from .cuts import (
+        FIG8_G,
+        FIG9_ETA_ANTI,
+        FIG9_ETA_RES,
+        gap_ratio_figure,
+        tc_vs_anisotropy_figure,
+        tc_vs_eta_figure,
+        tc_vs_g_figure,
+    )
+    from .eliashberg import eliashberg_figure
+    from .inverse import corner_figure, design_cut_figure, path_on_map_figure, path_tc_figure
+    from .maps import tc_map_figure
+    from .structure import band_structure_figure, dos_figure, overlap_figure
+    from .style import BAND_COLORS, MODEL_COLORS, band_color, model_color, save_figure, theory_label
+
+#: Public name -> the module of this package that defines it (imported on first access, PEP 562:
+#: ``import multigap.figures.style`` or a command that needs no figure imports no matplotlib).
+_LAZY: dict[str, str] = {
+    "tc_comparison_figure": "comparison",
+    "crossover_figure": "crossover",
+    "cutoff_figure": "cutoff",
+    "FIG8_G": "cuts",
+    "FIG9_ETA_ANTI": "cuts",
+    "FIG9_ETA_RES": "cuts",
+    "gap_ratio_figure": "cuts",
+    "tc_vs_anisotropy_figure": "cuts",
+    "tc_vs_eta_figure": "cuts",
+    "tc_vs_g_figure": "cuts",
+    "eliashberg_figure": "eliashberg",
+    "corner_figure": "inverse",
+    "design_cut_figure": "inverse",
+    "path_on_map_figure": "inverse",
+    "path_tc_figure": "inverse",
+    "tc_map_figure": "maps",
+    "band_structure_figure": "structure",
+    "dos_figure": "structure",
+    "overlap_figure": "structure",
+    "BAND_COLORS": "style",
+    "MODEL_COLORS": "style",
+    "band_color": "style",
+    "model_color": "style",
+    "save_figure": "style",
+    "theory_label": "style",
+}
 
 __all__ = [
     "BAND_COLORS",
@@ -80,3 +114,17 @@ __all__ = [
     "tc_vs_g_figure",
     "theory_label",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first access (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

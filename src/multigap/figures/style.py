@@ -8,24 +8,30 @@ Which values are drawn is decided here, once, from :class:`multigap.status.Statu
 ``converged`` values are drawn as numbers, ``below_floor`` is read as Tc = 0 where a linear
 scale can show it, and every other status (``failed``, ``interpolated``, ``skipped``) is left
 out of the curves and counted in a note on the panel.
+
+Importing this module imports no matplotlib (only :func:`save_figure` and the drawing helpers
+need it, when called): commands that draw nothing, such as ``multigap map`` with its summary
+line (:func:`floor_text`), use the status and floor helpers without paying for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import xarray as xr
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import InputError
 from ..model import Numerics
 from ..status import Status, status_mask, status_names
+
+if TYPE_CHECKING:  # matplotlib is imported where a figure is drawn or saved, not here:
+    # the data helpers (floor_text, shown_tc, omitted_note, ...) serve commands that draw nothing
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
     "BAND_COLORS",
@@ -102,6 +108,8 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> Path:
     ...     save_figure(Figure(), pathlib.Path(tmp) / "empty.png").suffix
     '.png'
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)

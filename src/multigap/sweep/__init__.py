@@ -32,20 +32,47 @@ Tc in K.
 
 from __future__ import annotations
 
-from .assemble import SweepRun
-from .cuts import run_cut
-from .engine import DEFAULT_CHUNK_SIZE
-from .executors import (
-    CONNECT_TIMEOUT,
-    EXECUTORS,
-    dask_client,
-    dask_map,
-    process_map,
-    resolve_executor,
-    serial_map,
-)
-from .maps import GRID_ATOL, GRID_RTOL, compute_map, recompute_point, run_map
-from .paths import run_points, run_points_sweep
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what static checkers and IDEs see: the same names, eagerly
+    from .assemble import SweepRun
+    from .cuts import run_cut
+    from .engine import DEFAULT_CHUNK_SIZE
+    from .executors import (
+        CONNECT_TIMEOUT,
+        EXECUTORS,
+        dask_client,
+        dask_map,
+        process_map,
+        resolve_executor,
+        serial_map,
+    )
+    from .maps import GRID_ATOL, GRID_RTOL, compute_map, recompute_point, run_map
+    from .paths import run_points, run_points_sweep
+
+#: Public name -> the module of this package that defines it, imported on first access
+#: (PEP 562): a sweep worker process imports only the modules that solve points
+#: (``points``, ``engine``), not the Dataset assembly (xarray) that only the caller needs.
+_LAZY: dict[str, str] = {
+    "SweepRun": "assemble",
+    "run_cut": "cuts",
+    "DEFAULT_CHUNK_SIZE": "engine",
+    "CONNECT_TIMEOUT": "executors",
+    "EXECUTORS": "executors",
+    "dask_client": "executors",
+    "dask_map": "executors",
+    "process_map": "executors",
+    "resolve_executor": "executors",
+    "serial_map": "executors",
+    "GRID_ATOL": "maps",
+    "GRID_RTOL": "maps",
+    "compute_map": "maps",
+    "recompute_point": "maps",
+    "run_map": "maps",
+    "run_points": "paths",
+    "run_points_sweep": "paths",
+}
 
 __all__ = [
     "CONNECT_TIMEOUT",
@@ -66,3 +93,17 @@ __all__ = [
     "run_points_sweep",
     "serial_map",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first access (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
