@@ -224,8 +224,8 @@ ELIASHBERG_PADE_RTOL = 1e-9
 #: 12 subbands need more z nodes (n_z 48 -> 96 changes Tc by 1.7e-7).
 MANY_BAND_QGRID_RTOL = 5e-7
 #: Relative, on Tc.  Kernel matrices in each band's own factor basis (TabulatedBands.band_bases,
-#: singular-value cut 1e-12; tests/test_many_bands.py) against the whole factor space
-#: (basis_rtol=None), η = -1 ... 2 (61 points), g = 0.25 and 0.4: measured max 4.3e-14 (model B),
-#: 2.1e-14 (A), 2.4e-14 (12 subbands), 1.3e-14 (8 subbands) — rounding: λ agrees to ~2e-15 and
-#: the Newton root divides by dλ/d ln T.
+#: singular-value cut 1e-11; tests/test_many_bands.py) against the whole factor space
+#: (basis_rtol=None), η = -1 ... 2 (61 points), g = 0.25 and 0.4: measured max 3.2e-14 (model B),
+#: 2.8e-14 (A), 1.8e-14 (12 subbands), 1.4e-14 (8 subbands) — rounding: λ agrees to ~2e-15 and
+#: the Newton root divides by dλ/d ln T.  (A cut of 1e-10 gives 1.3e-12 for 8 subbands.)
 REDUCED_BASIS_RTOL = 2e-13

@@ -468,7 +468,7 @@ def _top_eigenpairs(
     ``bases[n]`` its basis V_n (None: the identity).  With Ĉ_n = L̂_n L̂_nᵀ (one stacked
     Cholesky per band: k_n is the same at every point) and P_n = V_n L̂_n, the operator's
     non-zero spectrum is that of H_ij = g_ij P_iᵀ P_j, of size Σ k_n (12-band superlattice:
-    71 rows instead of 12 × 19).  The top eigenpair of each H comes from LAPACK ``dsyevr``;
+    65 rows instead of 12 × 19).  The top eigenpair of each H comes from LAPACK ``dsyevr``;
     returns λ and P_n v_n (points × bands × rank).  Every step is per point: a point gives the
     same bits in any batch.
     """
