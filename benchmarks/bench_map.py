@@ -467,23 +467,26 @@ def dask_cli(shape: tuple[int, int], kill: tuple[str, float], n_check: int, work
     )
     steady = [run.steady() for run in (first, second)]
     n_steady = sum(s[0] for s in steady) * chunk
-    worker_pp = sum(s[1] for s in steady) / max(n_steady, 1)
-    cli_per_chunk = sum(s[2] for s in steady) / max(n_steady / chunk, 1)
-    _line(
-        "  worker CPU per point, after the first chunk",
-        f"{1e3 * worker_pp:.2f} ms -> {1 / max(worker_pp, 1e-12):.0f} points/s/core",
-        "-",
-    )
-    _line("  CLI CPU (client + scheduler + chunk writes) per chunk", f"{1e3 * cli_per_chunk:.0f} ms", "-")
     startup = second.wall - compute_wall
-    if shape != FULL_DASK_SHAPE:
-        full_points, full_chunks = 501501, -(-501501 // chunk)
-        full = (full_points * worker_pp + full_chunks * cli_per_chunk) / workers + startup
+    if n_steady < 4 * chunk:  # too few chunks stored between samples for a rate
+        print(f"  (too few chunks for CPU rates: {n_steady // chunk}; use a larger --dask-shape)")
+    else:
+        worker_pp = sum(s[1] for s in steady) / n_steady
+        cli_per_chunk = sum(s[2] for s in steady) / (n_steady / chunk)
         _line(
-            "  1001 x 501 extrapolated (idle cores, one start-up)",
-            f"{full:.0f} s ({startup:.1f} s start-up + final write)",
-            "<= 300 s",
+            "  worker CPU per point, after the first chunk",
+            f"{1e3 * worker_pp:.2f} ms -> {1 / worker_pp:.0f} points/s/core",
+            "-",
         )
+        _line("  CLI CPU (client + scheduler + chunk writes) per chunk", f"{1e3 * cli_per_chunk:.0f} ms", "-")
+        if shape != FULL_DASK_SHAPE:
+            full_points, full_chunks = 501501, -(-501501 // chunk)
+            full = (full_points * worker_pp + full_chunks * cli_per_chunk) / workers + startup
+            _line(
+                "  1001 x 501 extrapolated (idle cores, one start-up)",
+                f"{full:.0f} s ({startup:.1f} s start-up + final write)",
+                "<= 300 s",
+            )
     workers_rss = max(first.rss("worker"), second.rss("worker"))
     _line("  peak RSS per worker (psutil, sampled)", f"{workers_rss / 2**20:.0f} MiB", "<= 1024 MiB")
     _line(
