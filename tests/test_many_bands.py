@@ -13,13 +13,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import multigap.tc as tc_module
 from multigap.bands import KronigPenneyBands
+from multigap.constants import KB
 from multigap.model import Model, Numerics, Pairing, Superlattice
 from multigap.presets import preset
 from multigap.problem import cached_bands, pairing_problems
 from multigap.tabulated import TabulatedBands
-from multigap.tc import solve_tc, solve_tc_many
-from tolerances import REDUCED_BASIS_RTOL
+from multigap.tc import leading_eigenvalue, solve_tc, solve_tc_many
+from tolerances import REDUCED_BASIS_RTOL, TAIL_TRUNCATION_LAMBDA_RTOL, TAIL_TRUNCATION_RTOL
 
 # band edge, van Hove point, anti-resonant side and above the band of the active band
 ETAS = [-0.8, -0.3, 0.0, 0.4, 1.0, 1.6]
@@ -92,3 +94,25 @@ def test_many_band_batch_gives_the_bits_of_single_solves():
             assert b.spectrum is not None
             for cb, cs in zip(b.spectrum.coefficients, s.spectrum.coefficients, strict=True):
                 np.testing.assert_array_equal(cb, cs)
+
+
+def test_dropping_negligible_cholesky_columns_leaves_lambda_and_tc(model, monkeypatch):
+    problems = pairing_problems(model, ETAS, g=0.4, bands=cached_bands(model))
+    points = [
+        (p, KB * t)
+        for p, r in zip(problems, solve_tc_many(problems), strict=True)
+        for t in (r.tc, 3 * r.tc)
+        if t > 0
+    ]
+
+    def solve():
+        tcs = [r.tc for r in solve_tc_many(problems)]
+        lams = [leading_eigenvalue(p, p.mu0, kt).eigenvalue for p, kt in points]
+        return np.array(tcs), np.array(lams)
+
+    tc_cut, lam_cut = solve()
+    monkeypatch.setattr(tc_module, "_TAIL_RTOL", 0.0)  # keep every column
+    tc_all, lam_all = solve()
+    assert len(points) >= 8
+    np.testing.assert_allclose(tc_cut, tc_all, rtol=TAIL_TRUNCATION_RTOL, atol=0.0)
+    np.testing.assert_allclose(lam_cut, lam_all, rtol=TAIL_TRUNCATION_LAMBDA_RTOL, atol=0.0)

@@ -19,7 +19,7 @@ import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -297,6 +297,17 @@ def solve_tc(
 #: rank-deficient kernel matrix defined: C_n + jitter · tr(C_n)/rank · 1.
 _JITTER = 1e-13
 
+#: Per point, the columns k: of a band's Cholesky factor L̂_n are dropped from H when
+#: ‖L̂_n[k:, k:]‖_F² ≤ this × the point's largest kernel-matrix diagonal entry: the kernel
+#: matrix then changes by a positive semi-definite matrix at most that large (λ by ~1e-14
+#: relative).  Bands far from μ have nearly singular K-weighted kernel matrices: 12 bands,
+#: H of ~46 instead of 65 rows.  (0 keeps every column.)
+_TAIL_RTOL = 1e-14
+
+#: Points whose eigenproblems H are built and solved together (H of 12 bands: 65 x 65; a few
+#: at a time stay in the CPU cache, all of a batch at once do not).
+_CHUNK = 8
+
 #: Most Newton/bisection evaluations of one Tc search.
 MAX_EVALUATIONS = 200
 
@@ -468,12 +479,13 @@ def _top_eigenpairs(
     ``bases[n]`` its basis V_n (None: the identity).  With Ĉ_n = L̂_n L̂_nᵀ (one stacked
     Cholesky per band: k_n is the same at every point) and P_n = V_n L̂_n, the operator's
     non-zero spectrum is that of H_ij = g_ij P_iᵀ P_j, of size Σ k_n (12-band superlattice:
-    65 rows instead of 12 × 19).  The top eigenpair of each H comes from LAPACK ``dsyevr``;
-    returns λ and P_n v_n (points × bands × rank).  Every step is per point: a point gives the
-    same bits in any batch.
+    65 rows instead of 12 × 19).  Per point, the trailing columns of each L̂_n whose block is
+    negligible (:data:`_TAIL_RTOL`) are left out of H (12 bands: ~46 rows remain).  The top
+    eigenpair of each H comes from LAPACK ``dsyevr``; returns λ and P_n v_n (points × bands ×
+    rank).  Every step is per point: a point gives the same bits in any batch.
     """
     n_p = g.shape[0]
-    blocks = []
+    blocks, tails = [], []
     for cn, v in zip(c, bases, strict=True):
         try:
             chol = np.linalg.cholesky(cn)
@@ -485,23 +497,56 @@ def _top_eigenpairs(
                 except np.linalg.LinAlgError:
                     bad[i], chol[i] = True, np.eye(cn.shape[1])
         blocks.append(chol if v is None else v @ chol)  # P_n: points × rank × k_n
+        tails.append(_cholesky_tails(chol))
     sizes = [b.shape[2] for b in blocks]
     p_all = np.concatenate(blocks, axis=2)
-    h = np.repeat(np.repeat(g, sizes, axis=1), sizes, axis=2) * (np.swapaxes(p_all, 1, 2) @ p_all)
-    size = h.shape[1]
+    band_of = np.repeat(np.arange(len(sizes)), sizes)  # band of each row of H
+    # columns of L̂_n kept per point: all up to the first whose trailing block is negligible
+    scale = np.max([np.max(np.diagonal(cn, axis1=1, axis2=2), axis=1) for cn in c], axis=0)
+    kept = np.stack([np.argmax(t <= _TAIL_RTOL * scale[:, None], axis=1) for t in tails], axis=1)
+    column = np.concatenate([np.arange(k) for k in sizes])  # column of each row within its band
+    keep = column < kept[:, band_of]
     lam = np.full(n_p, np.nan)
-    vecs = np.zeros((n_p, size))
-    for j in np.flatnonzero(~bad):
-        vals, vec, _, _, info = lapack.dsyevr(h[j], compute_v=1, range="I", il=size, iu=size)
-        if info != 0:  # pragma: no cover
-            bad[j] = True
-            continue
-        lam[j], vecs[j] = vals[0], vec[:, 0]
+    vecs = np.zeros((n_p, p_all.shape[2]))
+    for first in range(0, n_p, _CHUNK):  # a few points at a time: H stays in cache
+        p_c = p_all[first : first + _CHUNK]
+        h = g[first : first + _CHUNK][:, band_of][:, :, band_of] * (np.swapaxes(p_c, 1, 2) @ p_c)
+        for j in range(h.shape[0]):
+            if bad[first + j]:
+                continue
+            rows = np.flatnonzero(keep[first + j])
+            h_j = h[j] if rows.size == h.shape[1] else h[j][np.ix_(rows, rows)]
+            size = h_j.shape[0]
+            vals, vec, _, _, info = lapack.dsyevr(h_j, compute_v=1, range="I", il=size, iu=size)
+            if info != 0:  # pragma: no cover
+                bad[first + j] = True
+                continue
+            lam[first + j], vecs[first + j, rows] = vals[0], vec[:, 0]
     offsets = np.concatenate([[0], np.cumsum(sizes)])
     lv = np.stack(
         [(b @ vecs[:, offsets[n] : offsets[n + 1], None])[..., 0] for n, b in enumerate(blocks)], axis=1
     )
     return lam, lv
+
+
+def _cholesky_tails(chol: NDArray[np.floating[Any]]) -> NDArray[np.float64]:
+    """‖L[k:, k:]‖_F² for k = 0 … m of a stack of lower-triangular m × m factors (points × (m + 1)).
+
+    Dropping the columns k: of L changes L Lᵀ by L[k:, k:] L[k:, k:]ᵀ (positive semi-definite),
+    whose norm is at most this.
+    """
+    sq = np.flip(chol * chol, axis=(1, 2))
+    suffix = np.flip(np.cumsum(np.cumsum(sq, axis=1), axis=2), axis=(1, 2))
+    tails = np.diagonal(suffix, axis1=1, axis2=2)
+    return np.concatenate([tails, np.zeros((chol.shape[0], 1))], axis=1)
+
+
+def _factors(st: BandStates, basis: NDArray[np.float64] | None) -> NDArray[np.float64]:
+    """The factors the kernel matrix is built from: reduced (``basis`` given) or whole."""
+    if basis is None:
+        return st.factors
+    assert st.reduced is not None  # _band_bases checked it
+    return st.reduced
 
 
 def _kernel_matrices(
@@ -519,15 +564,20 @@ def _kernel_matrices(
     """
     n_b = len(bases)
     r = states[0].factors.shape[1]
-    dims = [r if v is None else v.shape[1] for v in bases]
-    out = [np.empty((n_points, d, d)) for d in dims]
-    start = 0
-    for j, st in enumerate(states):  # per (point, band): the same product, shapes and bits as alone
-        x = st.factors if bases[j % n_b] is None else st.reduced
-        assert x is not None
-        stop = start + st.q.size
-        out[j % n_b][j // n_b] = x.T @ (wk[start:stop, None] * x)
-        start = stop
+    flat_counts = np.array([st.q.size for st in states])
+    starts = (np.cumsum(flat_counts) - flat_counts).reshape(n_points, n_b)
+    counts = flat_counts.reshape(n_points, n_b)
+    out = []
+    for n, v in enumerate(bases):
+        c_n = np.empty((n_points, r if v is None else v.shape[1], r if v is None else v.shape[1]))
+        # points whose band n has the same number of nodes: one stacked product, whose every
+        # matrix is computed as alone (same shapes and strides: the same bits in any batch)
+        order = np.argsort(counts[:, n], kind="stable")
+        for same in np.split(order, np.flatnonzero(np.diff(counts[order, n])) + 1):
+            x = np.stack([_factors(states[i * n_b + n], v) for i in same.tolist()])
+            wk_g = wk[starts[same, n][:, None] + np.arange(x.shape[1])]
+            c_n[same] = np.swapaxes(x, 1, 2) @ (wk_g[..., None] * x)
+        out.append(c_n)
     for cn in out:
         jitter = _JITTER * np.maximum(np.trace(cn, axis1=1, axis2=2) / r, 1e-300)
         cn += jitter[:, None, None] * np.eye(cn.shape[1])
