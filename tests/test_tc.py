@@ -210,3 +210,11 @@ def test_starting_guess_changes_iterations_not_the_answer(model_a, eta, g):
     for guess in (1e-6, 10.0, 1e3):
         warm = solve_tc(problem, guess=guess)
         assert warm.tc == pytest.approx(cold.tc, rel=TC_SOLVE_RTOL)
+
+
+def test_a_zero_guess_starts_at_the_floor():
+    below = one_band(0.02, 1000.0)
+    cold, zero = solve_tc(below), solve_tc(below, guess=0.0)
+    assert zero.status == cold.status == "below_floor" and zero.iterations == 1 < cold.iterations
+    above = one_band(0.2, 1000.0)  # a zero guess far below the answer: same Tc
+    assert solve_tc(above, guess=0.0).tc == pytest.approx(solve_tc(above).tc, rel=TC_SOLVE_RTOL)

@@ -274,7 +274,8 @@ def solve_tc(
         Use the slow adaptive-quadrature kernels (independent check of the fast path).
     guess : float, optional
         Starting estimate of Tc in K (e.g. a neighbouring grid point's); default ω̃₀/(20 k_B).
-        Changes the iteration count, not the answer (beyond ``rtol``).
+        0 (a neighbour below the floor) starts at the floor.  Changes the iteration count, not
+        the answer (beyond ``rtol``).
 
     Returns
     -------
@@ -327,6 +328,8 @@ class _Search:
         self.x_max = math.log(problem.omega * 1e6)
         if guess is not None and guess > 0 and math.isfinite(guess):
             self.x = min(max(math.log(KB * guess), self.x_floor), self.x_max)
+        elif guess == 0:  # a result below the floor: one evaluation confirms it
+            self.x = self.x_floor
         else:
             self.x = math.log(problem.omega / 20.0)
         self.lo: float | None = None  # ln k_BT with λ > 1
@@ -669,7 +672,7 @@ def solve_tc_many(
     mu_mode, rtol, reference
         As for :func:`solve_tc`.
     guesses : sequence of float or None, optional
-        Starting estimate of each Tc (K); None entries start cold.
+        Starting estimate of each Tc (K), as for :func:`solve_tc`; None entries start cold.
 
     Returns
     -------
