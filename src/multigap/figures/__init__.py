@@ -30,7 +30,10 @@ Shared colours, saving and the status rules live in :mod:`multigap.figures.style
 values with status ``converged`` are drawn (``below_floor`` as Tc = 0 where the scale is
 linear); every other point is left out and counted, by status, in a note on its panel.
 Figures that show Tc label it with the theory and bound recorded in the dataset's attrs.
-A new figure family is a new module here plus its names below.
+A new figure family is a new module here plus its names below (``_LAZY``, ``__all__`` and the
+``TYPE_CHECKING`` imports).  The names are imported on first use (PEP 562): ``import
+multigap.figures`` or ``multigap.figures.style`` imports no matplotlib, and a figure function
+imports only its own module.
 """
 
 from __future__ import annotations

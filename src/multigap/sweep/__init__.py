@@ -26,7 +26,10 @@ Layout of the package (one concern per module):
 ``paths``                 ``run_points``
 ========================  ====================================================================
 
-The physics core never imports this package.  Units: η and g dimensionless, ω₀ / ω̃₀ / μ in meV,
+The public names are imported on first use (PEP 562), so that sweep worker processes import
+only the modules that solve points (``points``, ``engine``: numpy, scipy and the physics core),
+never the Dataset assembly (xarray) that only the caller needs.  The physics core never imports
+this package.  Units: η and g dimensionless, ω₀ / ω̃₀ / μ in meV,
 Tc in K.
 """
 
