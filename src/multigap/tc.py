@@ -119,7 +119,7 @@ def _spectrum(
     bases = _band_bases(problem, states)
     wk = np.concatenate([st.weight * kn for st, kn in zip(states, kernel, strict=True)])
     c = _kernel_matrices(states, wk, bases, 1)
-    bad = np.array([not all(np.all(np.isfinite(cn)) for cn in c)])
+    bad = np.array([not np.all(np.isfinite(c))])
     lam_arr, lv_arr = _top_eigenpairs(c, bases, problem.g[None], bad)
     if bad[0]:
         raise ConvergenceError("Cholesky factorisation or eigensolver of the kernel matrices failed")
@@ -305,10 +305,6 @@ _JITTER = 1e-13
 #: H of ~46 instead of 65 rows.  (0 keeps every column.)
 _TAIL_RTOL = 1e-14
 
-#: Points whose eigenproblems H are built and solved together (H of 12 bands: 65 x 65; a few
-#: at a time stay in the CPU cache, all of a batch at once do not).
-_CHUNK = 8
-
 #: Most Newton/bisection evaluations of one Tc search.
 MAX_EVALUATIONS = 200
 
@@ -471,64 +467,61 @@ def _band_bases(problem: PairingProblem, states: Sequence[BandStates]) -> list[N
 
 
 def _top_eigenpairs(
-    c: list[NDArray[np.float64]],
+    c: NDArray[np.float64],
     bases: list[NDArray[np.float64] | None],
     g: NDArray[np.float64],
     bad: NDArray[np.bool_],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """λ and L v (per band, in the common factor space) of a stack of points.
 
-    ``c[n]`` holds band n's kernel matrices Ĉ_n = V_nᵀ C_n V_n (points × k_n × k_n, jittered),
-    ``bases[n]`` its basis V_n (None: the identity).  With Ĉ_n = L̂_n L̂_nᵀ (one stacked
-    Cholesky per band: k_n is the same at every point) and P_n = V_n L̂_n, the operator's
-    non-zero spectrum is that of H_ij = g_ij P_iᵀ P_j, of size Σ k_n (12-band superlattice:
-    65 rows instead of 12 × 19).  Per point, the trailing columns of each L̂_n whose block is
-    negligible (:data:`_TAIL_RTOL`) are left out of H (12 bands: ~46 rows remain).  The top
-    eigenpair of each H comes from LAPACK ``dsyevr``; returns λ and P_n v_n (points × bands ×
-    rank).  Every step is per point: a point gives the same bits in any batch.
+    ``c[p, n]`` is band n's kernel matrix Ĉ_n = V_nᵀ C_n V_n (k_n × k_n, jittered) padded with
+    the identity to the largest k (:func:`_kernel_matrices`), ``bases[n]`` its basis V_n
+    (None: the identity).  With Ĉ_n = L̂_n L̂_nᵀ (one stacked Cholesky) and P_n = V_n L̂_n, the
+    operator's non-zero spectrum is that of H_ij = g_ij P_iᵀ P_j, of size Σ k_n (12-band
+    superlattice: 65 rows instead of 12 × 19).  Per point, the trailing columns of each L̂_n
+    whose block is negligible (:data:`_TAIL_RTOL`) are left out of H (12 bands: ~46 rows
+    remain).  The top eigenpair of each H comes from LAPACK ``dsyevr``; returns λ and P_n v_n
+    (points × bands × rank).  Every step is per point: a point gives the same bits in any batch.
     """
-    n_p = g.shape[0]
-    blocks, tails = [], []
-    for cn, v in zip(c, bases, strict=True):
-        try:
-            chol = np.linalg.cholesky(cn)
-        except np.linalg.LinAlgError:  # pragma: no cover - C_n + jitter is positive definite
-            chol = np.empty_like(cn)
-            for i in range(n_p):
-                try:
-                    chol[i] = np.linalg.cholesky(cn[i])
-                except np.linalg.LinAlgError:
-                    bad[i], chol[i] = True, np.eye(cn.shape[1])
-        blocks.append(chol if v is None else v @ chol)  # P_n: points × rank × k_n
-        tails.append(_cholesky_tails(chol))
-    sizes = [b.shape[2] for b in blocks]
-    p_all = np.concatenate(blocks, axis=2)
-    band_of = np.repeat(np.arange(len(sizes)), sizes)  # band of each row of H
+    n_p, n_b, m, _ = c.shape
+    dims = np.array([m if v is None else v.shape[1] for v in bases])
+    real = np.arange(m) < dims[:, None]  # (band, column): inside the band's k_n
+    try:
+        chol = np.linalg.cholesky(c)
+    except np.linalg.LinAlgError:  # pragma: no cover - C_n + jitter is positive definite
+        chol = np.empty_like(c)
+        for i in range(n_p):
+            try:
+                chol[i] = np.linalg.cholesky(c[i])
+            except np.linalg.LinAlgError:
+                bad[i], chol[i] = True, np.eye(m)
+    if bases[0] is None:
+        p_bands = chol
+    else:
+        v_pad = np.zeros((n_b, bases[0].shape[0], m))
+        for n, v in enumerate(bases):
+            v_pad[n, :, : dims[n]] = v
+        p_bands = v_pad @ chol  # P_n (points × bands × rank × m; zero outside k_n)
     # columns of L̂_n kept per point: all up to the first whose trailing block is negligible
-    scale = np.max([np.max(np.diagonal(cn, axis1=1, axis2=2), axis=1) for cn in c], axis=0)
-    kept = np.stack([np.argmax(t <= _TAIL_RTOL * scale[:, None], axis=1) for t in tails], axis=1)
-    column = np.concatenate([np.arange(k) for k in sizes])  # column of each row within its band
-    keep = column < kept[:, band_of]
+    tails = _cholesky_tails((chol * (real[:, :, None] & real[:, None, :])).reshape(-1, m, m))
+    diag = np.where(real, np.diagonal(c, axis1=2, axis2=3), -np.inf)
+    scale = np.max(diag, axis=(1, 2))
+    kept = np.argmax(tails.reshape(n_p, n_b, m + 1) <= _TAIL_RTOL * scale[:, None, None], axis=2)
+    keep = np.arange(m) < kept[:, :, None]  # (points, bands, m); never beyond k_n (tail 0)
+    p_all = np.swapaxes(p_bands, 1, 2).reshape(n_p, -1, n_b * m)
+    band_of = np.repeat(np.arange(n_b), m)  # band of each row of H
     lam = np.full(n_p, np.nan)
-    vecs = np.zeros((n_p, p_all.shape[2]))
-    for first in range(0, n_p, _CHUNK):  # a few points at a time: H stays in cache
-        p_c = p_all[first : first + _CHUNK]
-        h = g[first : first + _CHUNK][:, band_of][:, :, band_of] * (np.swapaxes(p_c, 1, 2) @ p_c)
-        for j in range(h.shape[0]):
-            if bad[first + j]:
-                continue
-            rows = np.flatnonzero(keep[first + j])
-            h_j = h[j] if rows.size == h.shape[1] else h[j][np.ix_(rows, rows)]
-            size = h_j.shape[0]
-            vals, vec, _, _, info = lapack.dsyevr(h_j, compute_v=1, range="I", il=size, iu=size)
-            if info != 0:  # pragma: no cover
-                bad[first + j] = True
-                continue
-            lam[first + j], vecs[first + j, rows] = vals[0], vec[:, 0]
-    offsets = np.concatenate([[0], np.cumsum(sizes)])
-    lv = np.stack(
-        [(b @ vecs[:, offsets[n] : offsets[n + 1], None])[..., 0] for n, b in enumerate(blocks)], axis=1
-    )
+    vecs = np.zeros((n_p, n_b * m))
+    for j in np.flatnonzero(~bad):  # H_ij = g_ij P_iᵀ P_j on the kept columns, point by point
+        rows = np.flatnonzero(keep[j])
+        p_j, rows_band = p_all[j].take(rows, axis=1), band_of.take(rows)
+        h_j = g[j].take(rows_band, axis=0).take(rows_band, axis=1) * (p_j.T @ p_j)
+        vals, vec, _, _, info = lapack.dsyevr(h_j, compute_v=1, range="I", il=rows.size, iu=rows.size)
+        if info != 0:  # pragma: no cover
+            bad[j] = True
+            continue
+        lam[j], vecs[j, rows] = vals[0], vec[:, 0]
+    lv = np.asarray((p_bands @ vecs.reshape(n_p, n_b, m, 1))[..., 0], dtype=np.float64)
     return lam, lv
 
 
@@ -557,33 +550,33 @@ def _kernel_matrices(
     wk: NDArray[np.float64],
     bases: list[NDArray[np.float64] | None],
     n_points: int,
-) -> list[NDArray[np.float64]]:
-    """Ĉ_n = Σ_q w K X̂_n X̂_nᵀ + jitter of every (point, band), stacked per band.
+) -> NDArray[np.float64]:
+    """Ĉ_n = Σ_q w K X̂_n X̂_nᵀ + jitter of every (point, band): points × bands × k × k.
 
     ``states`` are the flat (point, band) states, ``wk`` w·K on their concatenated nodes;
     X̂_n are the reduced factors where ``bases[n]`` is given, else the factors.  The jitter is
     :data:`_JITTER` × tr/rank (rank = the common factor space's, so that the reduced and the
-    full matrices get the same shift).
+    full matrices get the same shift).  Bands with k_n below the largest k are padded with the
+    identity (block diagonal: their Cholesky factor is L̂_n ⊕ 1).
     """
     n_b = len(bases)
     r = states[0].factors.shape[1]
+    dims = [r if v is None else v.shape[1] for v in bases]
     flat_counts = np.array([st.q.size for st in states])
     starts = (np.cumsum(flat_counts) - flat_counts).reshape(n_points, n_b)
     counts = flat_counts.reshape(n_points, n_b)
-    out = []
+    out = np.empty((n_points, n_b, max(dims), max(dims)))
+    out[:] = np.eye(max(dims))
     for n, v in enumerate(bases):
-        c_n = np.empty((n_points, r if v is None else v.shape[1], r if v is None else v.shape[1]))
         # points whose band n has the same number of nodes: one stacked product, whose every
         # matrix is computed as alone (same shapes and strides: the same bits in any batch)
         order = np.argsort(counts[:, n], kind="stable")
         for same in np.split(order, np.flatnonzero(np.diff(counts[order, n])) + 1):
             x = np.stack([_factors(states[i * n_b + n], v) for i in same.tolist()])
             wk_g = wk[starts[same, n][:, None] + np.arange(x.shape[1])]
-            c_n[same] = np.swapaxes(x, 1, 2) @ (wk_g[..., None] * x)
-        out.append(c_n)
-    for cn in out:
-        jitter = _JITTER * np.maximum(np.trace(cn, axis1=1, axis2=2) / r, 1e-300)
-        cn += jitter[:, None, None] * np.eye(cn.shape[1])
+            c_n = np.swapaxes(x, 1, 2) @ (wk_g[..., None] * x)
+            jitter = _JITTER * np.maximum(np.trace(c_n, axis1=1, axis2=2) / r, 1e-300)
+            out[same, n, : dims[n], : dims[n]] = c_n + jitter[:, None, None] * np.eye(dims[n])
     return out
 
 
@@ -627,12 +620,8 @@ def _evaluate_batch(
     c = _kernel_matrices(flat, weight * k, bases, len(problems))
     g = np.stack([p.g for p in problems])
     # a point with non-finite numbers (or a failed factorisation) gets λ = NaN, not the batch
-    bad = ~np.all(np.isfinite(g), axis=(1, 2))
-    for cn in c:
-        bad |= ~np.all(np.isfinite(cn), axis=(1, 2))
-    for cn in c:
-        cn[bad] = np.eye(cn.shape[1])
-    g[bad] = np.eye(n_b)
+    bad = ~(np.all(np.isfinite(g), axis=(1, 2)) & np.all(np.isfinite(c), axis=(1, 2, 3)))
+    c[bad], g[bad] = np.eye(c.shape[2]), np.eye(n_b)
     lam, lv = _top_eigenpairs(c, bases, g, bad)
     safe = np.where(lam != 0, lam, 1.0)
     coeffs = np.einsum("pij,pja->pia", g, lv) / safe[:, None, None]
