@@ -16,10 +16,9 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import xarray as xr
 from numpy.typing import NDArray
 
 from ..bands import lifshitz_scale
@@ -28,6 +27,9 @@ from ..io import cf_global_attrs
 from ..status import Status
 from ..theories import theory_attrs
 from .points import PointSettings, schema
+
+if TYPE_CHECKING:  # imported where Variables are built: sweep workers import this module without it
+    import xarray as xr
 
 __all__ = ["SweepRun", "common_attrs", "scale_vars", "sweep_variables", "var"]
 
@@ -78,6 +80,8 @@ class SweepRun:
 
 def var(dims: str | tuple[str, ...], data: Any, units: str, long_name: str, **extra: Any) -> xr.Variable:
     """A variable with ``units`` and ``long_name`` attributes."""
+    import xarray as xr
+
     return xr.Variable(dims, np.asarray(data), attrs={"units": units, "long_name": long_name, **extra})
 
 

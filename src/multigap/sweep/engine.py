@@ -32,10 +32,9 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import xarray as xr
 from numpy.typing import NDArray
 
 from .. import __version__
@@ -49,6 +48,9 @@ from .assemble import MANIFEST_ATTR, MANIFEST_FORMAT, SweepRun
 from .executors import EXECUTORS, n_workers, resolve_executor
 from .points import DEFAULT_RTOL, QUANTITIES, PointSettings, schema, solve_points
 from .store import ChunkStore, manifest_differences, parts_folder
+
+if TYPE_CHECKING:  # not at run time: sweep workers import this module (solve_chunk) without xarray
+    import xarray as xr
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
