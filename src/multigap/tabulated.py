@@ -116,11 +116,13 @@ class TabulatedBands:
             if basis_rtol is None
             else [factor_basis(y_values[n], basis_rtol, min_rank=1) for n in range(nb)]
         )
-        # per band: [E | Y | Y V_n] coefficients, one product per node set (evaluate_many)
+        # per band: [E | Y | Y V_n]ᵀ coefficients, one product per node set (evaluate_many)
         self._band_coefficients = [
-            np.column_stack(
-                [e_coef[:, n], self._y_coef[:, n, :]]
-                + ([] if self.band_bases is None else [self._y_coef[:, n, :] @ self.band_bases[n]])
+            np.ascontiguousarray(
+                np.column_stack(
+                    [e_coef[:, n], self._y_coef[:, n, :]]
+                    + ([] if self.band_bases is None else [self._y_coef[:, n, :] @ self.band_bases[n]])
+                ).T
             )
             for n in range(nb)
         ]
@@ -195,20 +197,22 @@ class TabulatedBands:
         out = []
         start = 0
         for count, band in zip(counts, bands, strict=True):
-            values = basis[start : start + count] @ coefs[band]
+            values = coefs[band] @ basis[:, start : start + count]  # (1 + rank + k_n) × count
             start += count
-            out.append((values[:, 0], values[:, 1 : 1 + r], values[:, 1 + r :] if self.band_bases else None))
+            out.append((values[0], values[1 : 1 + r].T, values[1 + r :].T if self.band_bases else None))
         return out
 
     def _chebyshev_basis(self, q: NDArray[np.float64]) -> NDArray[np.float64]:
-        """T_j(cos qd), j < J, by the three-term recurrence (within ~1e-13 of cos(j qd))."""
+        """T_j(cos qd) for j < J (rows) and every q (columns), by the three-term recurrence
+        (within ~1e-13 of cos(j qd))."""
         y = np.cos(np.asarray(q, dtype=float) * self.period)
-        basis = np.empty((y.size, self.n_cheb))
-        basis[:, 0] = 1.0
-        basis[:, 1] = y
+        basis = np.empty((self.n_cheb, y.size))
+        basis[0] = 1.0
+        basis[1] = y
         y2 = 2.0 * y
         for j in range(2, self.n_cheb):
-            basis[:, j] = y2 * basis[:, j - 1] - basis[:, j - 2]
+            np.multiply(y2, basis[j - 1], out=basis[j])
+            basis[j] -= basis[j - 2]
         return basis
 
     def energy_derivatives(self, q: ArrayLike, band: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
