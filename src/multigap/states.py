@@ -269,18 +269,12 @@ def band_states_many(
             )
             values.append((e, x, None if bases is None else x @ bases[n]))
     weight = wq / np.pi
-    out: list[list[BandStates]] = []
-    start = 0
-    for j, (count, (energy, factors, reduced)) in enumerate(zip(counts.tolist(), values, strict=True)):
-        if j % nb == 0:
-            out.append([])
-        stop = start + count
-        out[-1].append(
-            BandStates(
-                q=q[start:stop], weight=weight[start:stop], energy=energy, factors=factors, reduced=reduced
-            )
-        )
-        start = stop
+    ends = np.cumsum(counts).tolist()
+    flat = [
+        BandStates(q[end - count : end], weight[end - count : end], energy, factors, reduced)
+        for count, end, (energy, factors, reduced) in zip(counts.tolist(), ends, values, strict=True)
+    ]
+    out = [flat[i : i + nb] for i in range(0, len(flat), nb)]
     return out
 
 
