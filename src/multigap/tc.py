@@ -561,21 +561,24 @@ def _kernel_matrices(
     n_b = len(bases)
     r = states[0].factors.shape[1]
     dims = [r if v is None else v.shape[1] for v in bases]
-    flat_counts = np.array([st.q.size for st in states])
-    starts = (np.cumsum(flat_counts) - flat_counts).reshape(n_points, n_b)
-    counts = flat_counts.reshape(n_points, n_b)
-    out = np.empty((n_points, n_b, max(dims), max(dims)))
-    out[:] = np.eye(max(dims))
-    for n, v in enumerate(bases):
-        # points whose band n has the same number of nodes: one stacked product, whose every
-        # matrix is computed as alone (same shapes and strides: the same bits in any batch)
-        order = np.argsort(counts[:, n], kind="stable")
-        for same in np.split(order, np.flatnonzero(np.diff(counts[order, n])) + 1):
-            x = np.stack([_factors(states[i * n_b + n], v) for i in same.tolist()])
-            wk_g = wk[starts[same, n][:, None] + np.arange(x.shape[1])]
-            c_n = np.swapaxes(x, 1, 2) @ (wk_g[..., None] * x)
-            jitter = _JITTER * np.maximum(np.trace(c_n, axis1=1, axis2=2) / r, 1e-300)
-            out[same, n, : dims[n], : dims[n]] = c_n + jitter[:, None, None] * np.eye(dims[n])
+    m = max(dims)
+    sizes = [st.q.size for st in states]
+    ends = np.cumsum(sizes).tolist()
+    groups: dict[tuple[int, int], list[int]] = {}
+    for j, size in enumerate(sizes):  # (band, node count) -> its flat (point, band) indices
+        groups.setdefault((j % n_b, size), []).append(j)
+    out = np.zeros((n_points, n_b, m, m))
+    for (n, size), flat in groups.items():
+        # one stacked product per group, whose every matrix is computed as alone (same shapes
+        # and strides: the same bits in any batch)
+        x = np.stack([_factors(states[j], bases[n]) for j in flat])
+        wk_g = wk[np.array([ends[j] - size for j in flat])[:, None] + np.arange(size)]
+        out[np.array(flat) // n_b, n, : dims[n], : dims[n]] = np.swapaxes(x, 1, 2) @ (wk_g[..., None] * x)
+    trace = np.stack([np.trace(out[:, n, :k, :k], axis1=1, axis2=2) for n, k in enumerate(dims)], axis=1)
+    diagonal = np.arange(m)
+    out[..., diagonal, diagonal] += np.where(
+        diagonal < np.array(dims)[:, None], _JITTER * np.maximum(trace / r, 1e-300)[..., None], 1.0
+    )
     return out
 
 
