@@ -7,7 +7,11 @@ the operator's non-zero spectrum is that of a small symmetric matrix
 
     H = Lᵀ (g ⊗ 1) L,   L = blockdiag(L_n),   L_n L_nᵀ = C_n = Σ_q w K_n(q) X_n(q) X_n(q)ᵀ,
 
-whose size is n_bands × rank, independent of the number of q nodes.  Tc is the temperature at
+whose size is at most n_bands × rank, independent of the number of q nodes.  Each band's
+factors span only k_n of the rank directions (a basis V_n per band, computed once per model:
+:attr:`~multigap.tabulated.TabulatedBands.band_bases`), so C_n is taken as the k_n × k_n matrix
+V_nᵀ C_n V_n, and per point the trailing columns of L_n that carry nothing (≤ 1e-14) are left
+out: H has Σ k_n rows at most (12-band superlattice: ~46 of 12 × 19).  Tc is the temperature at
 which its largest eigenvalue λ(T) equals 1, found by a safeguarded Newton iteration on ln T with
 the Hellmann–Feynman slope dλ/d ln T.  The gap shape at Tc is Δ_n(q) = X_n(q)·c_n at any q
 (Nyström interpolation).
