@@ -128,7 +128,8 @@ def _spectrum(
         raise ConvergenceError("Cholesky factorisation or eigensolver of the kernel matrices failed")
     lam = float(lam_arr[0])
     lv = lv_arr[0]
-    coeffs_arr = problem.g @ lv / lam if lam != 0 else lv
+    # c ∝ (g ⊗ 1) L v (the 1/λ of the eigen-relation only scales it, and λ ≈ 0 would overflow)
+    coeffs_arr = problem.g @ lv if lam != 0 else lv
     gaps = [st.factors @ cc for st, cc in zip(states, coeffs_arr, strict=True)]
     peaks = [float(np.abs(gp).max()) if gp.size else 0.0 for gp in gaps]
     peak = peaks.index(max(peaks))
@@ -303,9 +304,11 @@ _JITTER = 1e-13
 
 #: Per point, the columns k: of a band's Cholesky factor L̂_n are dropped from H when
 #: ‖L̂_n[k:, k:]‖_F² ≤ this × the point's largest kernel-matrix diagonal entry: the kernel
-#: matrix then changes by a positive semi-definite matrix at most that large (λ by ~1e-14
-#: relative).  Bands far from μ have nearly singular K-weighted kernel matrices: 12 bands,
-#: H of ~46 instead of 65 rows.  (0 keeps every column.)
+#: matrix then changes by a positive semi-definite matrix at most that large, λ by ≲ 1e-14 of
+#: ‖g‖ × the largest kernel matrix (so by ~1e-14 relative near Tc, where λ ≈ 1; a λ ≪ 1, far
+#: below the floor, may change by more relative to itself).  Bands far from μ have nearly
+#: singular K-weighted kernel matrices: 12 bands, H of ~46 instead of 65 rows.  (0 keeps every
+#: column.)
 _TAIL_RTOL = 1e-14
 
 #: Most Newton/bisection evaluations of one Tc search.
@@ -629,9 +632,9 @@ def _evaluate_batch(
     bad = ~(np.all(np.isfinite(g), axis=(1, 2)) & np.all(np.isfinite(c), axis=(1, 2, 3)))
     c[bad], g[bad] = np.eye(c.shape[2]), np.eye(n_b)
     lam, lv = _top_eigenpairs(c, bases, g, bad)
-    safe = np.where(lam != 0, lam, 1.0)
-    coeffs = np.einsum("pij,pja->pia", g, lv) / safe[:, None, None]
-    coeffs = np.where((lam != 0)[:, None, None], coeffs, lv)
+    # gap coefficients c ∝ (g ⊗ 1) L v, normalised later (1/λ would only scale them, and overflow
+    # for λ ≈ 0: a band whose kernel matrix vanishes is left out of H, see _top_eigenpairs)
+    coeffs = np.where((lam != 0)[:, None, None], np.einsum("pij,pja->pia", g, lv), lv)
     owner = np.repeat(np.arange(len(flat)), counts)  # flat (point, band) group of each state
     gap = np.einsum("sa,sa->s", factors, coeffs.reshape(len(flat), r)[owner])
     # the slope is a ratio: scale each point's gap to max |Δ| = 1 first (no overflow when λ ≈ 0)
