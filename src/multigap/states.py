@@ -4,9 +4,10 @@ The pairing solvers integrate ∫_BZ dq/(2π) of k_x-integrated kernels K_n(q), 
 smooth in q except at a few points of each band: the Fermi point E_n(q) = μ (a 1/√|q − q_F|
 peak regularised at |E − μ| ~ k_BT or Δ) and the shell edges E_n(q) = μ ± ω (√ kinks).  Each
 band gets its own Gauss–Legendre nodes on [0, π/d] (bands are even in q), split at those
-points and graded towards them (:func:`multigap.quadrature.graded_nodes`).  The band energies
-and overlap factors are evaluated exactly at the nodes through the
-:class:`~multigap.bands.BandStructure` protocol.
+points and graded towards them (:func:`multigap.quadrature.graded_panels`; √ substitution at
+the kinks).  The band energies and overlap factors are evaluated at the nodes through the
+:class:`~multigap.bands.BandStructure` protocol (for tabulated bands, one Chebyshev basis for all
+points and bands of a call, and the factors also in each band's own reduced basis).
 """
 
 from __future__ import annotations
