@@ -509,10 +509,10 @@ def _top_eigenpairs(
             v_pad[n, :, : dims[n]] = v
         p_bands = v_pad @ chol  # P_n (points × bands × rank × m; zero outside k_n)
     # columns of L̂_n kept per point: all up to the first whose trailing block is negligible
-    tails = _cholesky_tails((chol * (real[:, :, None] & real[:, None, :])).reshape(-1, m, m))
+    tails = _cholesky_tails(chol * (real[:, :, None] & real[:, None, :]))
     diag = np.where(real, np.diagonal(c, axis1=2, axis2=3), -np.inf)
     scale = np.max(diag, axis=(1, 2))
-    kept = np.argmax(tails.reshape(n_p, n_b, m + 1) <= _TAIL_RTOL * scale[:, None, None], axis=2)
+    kept = np.argmax(tails <= _TAIL_RTOL * scale[:, None, None], axis=2)
     keep = np.arange(m) < kept[:, :, None]  # (points, bands, m); never beyond k_n (tail 0)
     p_all = np.swapaxes(p_bands, 1, 2).reshape(n_p, -1, n_b * m)
     band_of = np.repeat(np.arange(n_b), m)  # band of each row of H
@@ -532,15 +532,16 @@ def _top_eigenpairs(
 
 
 def _cholesky_tails(chol: NDArray[np.floating[Any]]) -> NDArray[np.float64]:
-    """‖L[k:, k:]‖_F² for k = 0 … m of a stack of lower-triangular m × m factors (points × (m + 1)).
+    """‖L[k:, k:]‖_F² for k = 0 … m of a stack of lower-triangular m × m factors (… × (m + 1)).
 
     Dropping the columns k: of L changes L Lᵀ by L[k:, k:] L[k:, k:]ᵀ (positive semi-definite),
-    whose norm is at most this.
+    whose norm is at most this.  L being lower triangular, L[k:, k:] holds the whole columns
+    k: of L, so this is the sum of their squared norms.
     """
-    sq = np.flip(chol * chol, axis=(1, 2))
-    suffix = np.flip(np.cumsum(np.cumsum(sq, axis=1), axis=2), axis=(1, 2))
-    tails = np.diagonal(suffix, axis1=1, axis2=2)
-    return np.concatenate([tails, np.zeros((chol.shape[0], 1))], axis=1)
+    columns = np.einsum("...ij,...ij->...j", chol, chol)  # squared norm of each column
+    tails = np.zeros((*columns.shape[:-1], columns.shape[-1] + 1))
+    tails[..., :-1] = np.cumsum(columns[..., ::-1], axis=-1)[..., ::-1]
+    return tails
 
 
 def _factors(st: BandStates, basis: NDArray[np.float64] | None) -> NDArray[np.float64]:
