@@ -11,18 +11,14 @@ relative errors ~1e-9 at 8 nodes per panel, for a cost growing only like log(L/w
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["graded_buckets", "graded_nodes", "graded_panels", "gauss_legendre"]
+__all__ = ["graded_nodes", "graded_panels", "gauss_legendre"]
 
 _MAX_RATIO = 3.0
-#: Fewest intervals that :func:`graded_buckets` groups by panel count (the nodes are the same
-#: either way; grouping only saves padding work in large batches).
-_BUCKET_MIN_ROWS = 1024
 _MAX_PANELS = 48
 
 
@@ -50,29 +46,6 @@ def _panels(
     # zero-length panels (zero weights) up to the largest count
     n_row = np.maximum(np.ceil(span / math.log(ratio) - 1e-12), 1.0)
     return safe_len, w, span, n_row
-
-
-def graded_buckets(
-    length: ArrayLike, scale: ArrayLike, n_nodes: int = 8, ratio: float = _MAX_RATIO
-) -> Iterator[tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]]:
-    """:func:`graded_nodes` for rows grouped by their number of panels (1, 2, 3–4, 5–8, …).
-
-    Yields ``(rows, u, weights)`` per group: the same nodes and weights as
-    :func:`graded_nodes` gives those rows (bit for bit), padded only to the group's largest
-    panel count instead of the largest of all rows.  For batches whose rows need very
-    different numbers of panels (states near and far from the Fermi point).
-    """
-    length = np.atleast_1d(np.asarray(length, dtype=float))
-    safe_len, w, span, n_row = _panels(length, scale, ratio)
-    if length.size < _BUCKET_MIN_ROWS:  # few rows: padding costs less than grouping
-        yield np.arange(length.size), *_nodes(length, safe_len, w, span, n_row, n_nodes)
-        return
-    bucket = np.ceil(np.log2(n_row)).astype(int)  # 1 -> 0, 2 -> 1, 3-4 -> 2, 5-8 -> 3, ...
-    order = np.argsort(bucket, kind="stable")
-    bounds = np.flatnonzero(np.diff(bucket[order])) + 1
-    for rows in np.split(order, bounds):  # rows in increasing order within each group
-        u, wt = _nodes(length[rows], safe_len[rows], w[rows], span[rows], n_row[rows], n_nodes)
-        yield rows, u, wt
 
 
 def graded_nodes(
