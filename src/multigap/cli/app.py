@@ -15,8 +15,10 @@ what was kept and the command that resumes it, through :func:`interrupted`.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
+import gc
 import os
 import re
 import signal
@@ -144,10 +146,27 @@ _NO_ARGS_IS_HELP: tuple[type[BaseException], ...] = tuple(
 )
 
 
+_FAST_EXIT: list[bool] = []
+
+
+def _fast_exit() -> None:
+    """At exit, move every object out of the collector's reach (:func:`gc.freeze`).
+
+    The interpreter's final garbage collections then skip the ~10⁶ objects of numpy, scipy,
+    xarray and dask, which took ~0.3 s after every command (measured: 0.30 → 0.04 s for these
+    imports alone).  Runs after the command finished and its files were closed; memory is
+    returned by the operating system either way.
+    """
+    if not _FAST_EXIT:
+        _FAST_EXIT.append(True)
+        atexit.register(gc.freeze)
+
+
 class MultigapGroup(click.Group):
     """Click group with the one error boundary of the command line (see the module docstring)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        _fast_exit()
         try:
             with _sigterm_as_interrupt():
                 return super().invoke(ctx)
