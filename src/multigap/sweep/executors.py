@@ -556,36 +556,46 @@ def dask_map(
     try:
         if not tasks:
             return
-        from dask.distributed import wait as dask_wait
+        from dask.distributed import as_completed
 
         patience = no_workers_timeout()
         futures = client.map(func, list(tasks), pure=False)
         index = {fut.key: i for i, fut in enumerate(futures)}
-        pending = set(futures)
-        last_seen = time.monotonic()
-        while pending:
-            try:
-                done, pending = dask_wait(pending, timeout=min(1.0, patience), return_when="FIRST_COMPLETED")
-            except TimeoutError:  # nothing finished in this interval
-                done = set()
-            for fut in done:
-                yield index[fut.key], fut.result()
-            if done:
-                last_seen = time.monotonic()
+        # one as_completed for the whole run: waiting on the pending set again and again made
+        # the client's CPU and memory grow with (chunks)² (1959 chunks: 49 ms CPU per chunk and
+        # 2.4 GiB in the calling process; 80 chunks: 9 ms)
+        finished = as_completed(futures, with_results=True)
+        last_seen = polled = time.monotonic()
+        while not finished.is_empty():
+            batch = finished.next_batch(block=False)
+            now = time.monotonic()
+            if batch:
+                for fut, result in batch:
+                    yield index[fut.key], result
+                    fut.release()  # the cluster may drop the result now
+                last_seen = now
                 continue
-            if _n_workers(client):
-                last_seen = time.monotonic()
-            elif time.monotonic() - last_seen > patience:
-                raise WorkersLost(
-                    f"no Dask worker has been connected to the scheduler for {patience:g} s with "
-                    f"{len(pending)} tasks left (workers died or were stopped); the finished "
-                    "chunks are kept: start workers and run the same command again to resume"
-                )
+            if now - polled >= 1.0:  # nothing finished: are there workers at all?
+                polled = now
+                if _n_workers(client):
+                    last_seen = now
+                elif now - last_seen > patience:
+                    raise WorkersLost(
+                        f"no Dask worker has been connected to the scheduler for {patience:g} s "
+                        f"with {finished.count()} tasks left (workers died or were stopped); the "
+                        "finished chunks are kept: start workers and run the same command again "
+                        "to resume"
+                    )
+            time.sleep(_POLL_INTERVAL)
     finally:
         if futures:
             client.cancel(futures)
         for obj in owned:  # the client first, then the LocalCluster it runs on
             obj.close()
+
+
+#: Seconds between polls of a Dask run's finished chunks (a chunk takes ~50-100 ms of a worker).
+_POLL_INTERVAL = 0.02
 
 
 def _n_workers(client: Any) -> int:
