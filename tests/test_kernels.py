@@ -7,6 +7,8 @@ import pytest
 
 from multigap.constants import HBAR2_2ME, KB
 from multigap.kernels import (
+    _k_over_pref,
+    _low_temperature_asymptotics,
     gap_kernel,
     occupation,
     occupation_reference,
@@ -16,7 +18,7 @@ from multigap.kernels import (
     prefactor,
 )
 from multigap.quadrature import gauss_legendre, graded_nodes, graded_panels
-from tolerances import KERNEL_LIMIT_RTOL, ROUNDING_RTOL
+from tolerances import ASYMPTOTIC_DK_RTOL, ASYMPTOTIC_K_RTOL, KERNEL_LIMIT_RTOL, ROUNDING_RTOL
 
 OMEGA = 150.0
 # states deep below, inside, near the edges of and above the pairing shell
@@ -63,6 +65,24 @@ def test_low_temperature_asymptotics_match_quadrature(temperature):
     assert np.max(np.abs(k1 - k0) / scale) < 1e-7
     assert np.max(np.abs(t1 - t0) / scale) < 1e-7
     np.testing.assert_array_equal(w1, w0)
+
+
+def test_low_temperature_closed_form_at_the_edge_of_its_use():
+    """k_BT up to 1e-2 |a| below the Fermi level: the Sommerfeld terms keep K exact to ~1e-11."""
+    omega = 300.0
+    for a in (-200.0, -1000.0, -3000.0):
+        for ratio in (3e-3, 5e-3, 1e-2):
+            kt = ratio * abs(a)
+            arr = np.array([a])
+            done, k, dk = _low_temperature_asymptotics(arr, np.array([kt]), np.array([omega]))
+            sp, s_hi = math.sqrt(-a), math.sqrt(omega - a)
+            if s_hi - sp < 40.0 * kt / sp:  # the shell spans too few peak widths: quadrature
+                assert not done[0]
+                continue
+            assert done[0], (a, ratio)
+            k_ref, dk_ref = _k_over_pref(arr, kt, omega, 16, False)
+            assert k[0] == pytest.approx(k_ref[0], rel=ASYMPTOTIC_K_RTOL)
+            assert dk[0] == pytest.approx(dk_ref[0], rel=ASYMPTOTIC_DK_RTOL)
 
 
 def test_pair_susceptibility_scales_with_mass():
