@@ -497,3 +497,21 @@ def test_report_says_when_html_cannot_be_written(monkeypatch, run):
     assert not html_available()
     text = report_module.render_report({**report, "interactive": MISSING_NOTE})
     assert f"Note: {MISSING_NOTE}" in text and "(report.html)" not in text
+
+
+@pytest.mark.slow
+def test_report_html_stays_self_contained_when_panel_is_imported(tmp_path):
+    """Panel registers Bokeh extensions with external files once imported (the explorer, a
+    notebook); the report's plain Bokeh figures need none of them, and the page links none."""
+    import re
+
+    pytest.importorskip("panel", reason="needs the explore extra (Panel)")
+    import panel  # noqa: F401 - its import registers the extensions
+
+    from multigap.reproduce.html import write_report_html
+    from multigap.sweep import run_cut
+
+    cut = run_cut(preset("A"), [0.5, 1.0], progress=False)
+    page = write_report_html(tmp_path, "# report", cuts={"A": cut}, maps={}).read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", page) and not re.search(r"<link[^>]+href=", page)
+    assert "Bokeh.embed.embed_items" in page and page.count("data-root-id") == 4

@@ -265,13 +265,21 @@ def write_report_html(
         script, divs = components({f"f{i}": f for i, f in enumerate(figs)})
         blocks = dict(divs)
     figures_html = "".join(f"<div>{blocks[f'f{i}']}</div>" for i in range(len(figs)))
+    # only the inline bundles: the js_files are extensions other imported packages registered
+    # with Bokeh (once Panel is imported: a relative es-module-shims path), which these plain
+    # Bokeh figures do not use and which would break the self-contained page
+    resources = Resources(mode="inline", components=["bokeh"])
+    bokeh_assets = "\n".join(
+        [f"<style>\n{css}\n</style>" for css in resources.css_raw]
+        + [f'<script type="text/javascript">\n{code}\n</script>' for code in resources.js_raw]
+    )
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>{html.escape(title)}</title>
 <style>{STYLE}</style>
-{Resources(mode="inline", components=["bokeh"]).render()}
+{bokeh_assets}
 </head>
 <body>
 {markdown_html(markdown_text)}
