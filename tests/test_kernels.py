@@ -68,15 +68,15 @@ def test_low_temperature_asymptotics_match_quadrature(temperature):
 
 
 def test_low_temperature_closed_form_at_the_edge_of_its_use():
-    """k_BT up to 1e-2 |a| below the Fermi level: the Sommerfeld terms keep K exact to ~1e-11."""
-    omega = 300.0
-    for a in (-200.0, -1000.0, -3000.0):
+    """k_BT up to 1e-2 |a| below the Fermi level: the Sommerfeld terms keep K exact to ~1e-11
+    (deep states, and shallow ones whose lower shell edge is the band bottom ξ = a)."""
+    for omega, a in [(300.0, -200.0), (300.0, -1000.0), (300.0, -3000.0), (300.0, -5.0), (30.0, -0.5)]:
         for ratio in (3e-3, 5e-3, 1e-2):
             kt = ratio * abs(a)
             arr = np.array([a])
             done, k, dk = _low_temperature_asymptotics(arr, np.array([kt]), np.array([omega]))
-            sp, s_hi = math.sqrt(-a), math.sqrt(omega - a)
-            if s_hi - sp < 40.0 * kt / sp:  # the shell spans too few peak widths: quadrature
+            sp, s_hi, s_lo = math.sqrt(-a), math.sqrt(omega - a), math.sqrt(max(-omega - a, 0.0))
+            if min(s_hi - sp, sp - s_lo) < 40.0 * kt / sp:  # too few peak widths: quadrature
                 assert not done[0]
                 continue
             assert done[0], (a, ratio)

@@ -154,8 +154,9 @@ def _low_temperature_asymptotics(
         - np.log1p(rr / (2.0 * spf))
         - np.log1p(-rl / (2.0 * spf))
     )
-    t2 = -(math.pi**2) * (kt * kt) / (16.0 * spf**5)  # −(π²/6) h''(0) (k_BT)²
-    t4 = -49.0 * math.pi**4 * (kt * kt) ** 2 / (1536.0 * spf**9)  # −(7π⁴/720) h⁗(0) (k_BT)⁴
+    r2 = (kt / (spf * spf)) ** 2  # (k_BT/a)², no high powers of s_p (they under/overflow)
+    t2 = -(math.pi**2) / 16.0 * r2 / spf  # −(π²/6) h''(0) (k_BT)² = −π² (k_BT)²/(16 s_p⁵)
+    t4 = -49.0 * math.pi**4 / 1536.0 * r2 * r2 / spf  # −(7π⁴/720) h⁗(0) (k_BT)⁴
     k[fermi] = (bracket / (2.0 * spf) + t2 + t4)[fermi]
     dk[fermi] = (-1.0 / spf + 2.0 * t2 + 4.0 * t4)[fermi]
     return above | fermi, k, dk
@@ -212,19 +213,17 @@ def _k_over_pref(
         idx = rest[block : block + _BLOCK]
         sub, two_kt = flat[idx], 2.0 * kt_s[idx]
         state, lo, width, c0, b = _shell_panels(sub, om_s[idx], two_kt)
-        inv = 1.0 / two_kt[state]
-        # on a panel, x = ξ/2k_BT at the node lo + width·x_j is p0 + x_j (p1 + x_j p2)
-        p0 = (c0 + lo * (b + lo)) * inv
-        p1 = (b + 2.0 * lo) * width * inv
-        p2 = width * width * inv
+        scale = two_kt[state]
         k_acc = np.zeros(lo.shape)
         t_acc = np.zeros(lo.shape)
-        x, t, tmp = np.empty(lo.shape), np.empty(lo.shape), np.empty(lo.shape)
+        u, x, t, tmp = (np.empty(lo.shape) for _ in range(4))
         for xj, wj in zip(x_nodes.tolist(), w_nodes.tolist(), strict=True):
-            np.multiply(p2, xj, out=x)
-            x += p1
-            x *= xj
-            x += p0
+            np.multiply(width, xj, out=u)
+            u += lo  # the node
+            np.add(b, u, out=x)
+            x *= u
+            x += c0  # ξ = c0 + u(b + u), then ξ/2k_BT: finite even for a denormal k_BT
+            x /= scale
             np.tanh(x, out=t)
             np.divide(t, x, out=tmp)  # tanh(x)/x; NaN where x = 0, mended below
             tmp *= wj
@@ -234,10 +233,11 @@ def _k_over_pref(
             tmp *= wj
             t_acc += tmp
         hit = np.flatnonzero(np.isnan(k_acc))
-        if hit.size:  # a node exactly at ξ = 0 (tanh(x)/x → 1), or non-finite input
+        if hit.size:  # a node exactly at ξ = 0, where tanh(x)/x → 1
             k_acc[hit] = 0.0
             for xj, wj in zip(x_nodes.tolist(), w_nodes.tolist(), strict=True):
-                xh = p0[hit] + xj * (p1[hit] + xj * p2[hit])
+                uh = lo[hit] + width[hit] * xj
+                xh = (c0[hit] + uh * (b[hit] + uh)) / scale[hit]
                 k_acc[hit] += wj * np.divide(np.tanh(xh), xh, out=np.ones_like(xh), where=xh != 0.0)
         # per state, its panels in order (bincount adds sequentially)
         k[idx] = np.bincount(state, weights=width * k_acc, minlength=idx.size) / two_kt
