@@ -116,3 +116,14 @@ def test_dropping_negligible_cholesky_columns_leaves_lambda_and_tc(model, monkey
     assert len(points) >= 8
     np.testing.assert_allclose(tc_cut, tc_all, rtol=TAIL_TRUNCATION_RTOL, atol=0.0)
     np.testing.assert_allclose(lam_cut, lam_all, rtol=TAIL_TRUNCATION_LAMBDA_RTOL, atol=0.0)
+
+
+def test_dropping_weighs_each_band_by_its_coupling(monkeypatch):
+    """A strongly coupled band with a small kernel matrix beside a weakly coupled large one: its
+    small directions still count (a review's counter-example; unweighted, λ moved by 4.6e-10)."""
+    c = np.stack([1e6 * np.array([[1.0, 0.9], [0.9, 1.0]]), np.diag([1.0, 5e-9])])[None]
+    g = np.array([[[1e-7, 1e-3], [1e-3, 1.0]]])
+    lam_cut, _ = tc_module._top_eigenpairs(c.copy(), [None, None], g, np.zeros(1, bool))
+    monkeypatch.setattr(tc_module, "_TAIL_RTOL", 0.0)
+    lam_all, _ = tc_module._top_eigenpairs(c.copy(), [None, None], g, np.zeros(1, bool))
+    np.testing.assert_allclose(lam_cut, lam_all, rtol=TAIL_TRUNCATION_LAMBDA_RTOL, atol=0.0)

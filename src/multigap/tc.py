@@ -114,8 +114,9 @@ def _spectrum(
     """Leading eigenpair of (g ⊗ 1)·C, C = blockdiag(C_n), C_n = Σ_q w K X Xᵀ (Cholesky C_n = L_n L_nᵀ).
 
     The eigenvalues equal those of the symmetric H = Lᵀ (g ⊗ 1) L; an eigenvector v of H gives
-    the gap coefficients c = (g ⊗ 1) L v / λ.  A relative jitter of 1e-13 keeps the Cholesky
-    factorisation defined for rank-deficient C_n (bands whose densities barely vary with q).
+    the gap coefficients c ∝ (g ⊗ 1) L v (normalised afterwards).  A relative jitter of 1e-13
+    keeps the Cholesky factorisation defined for rank-deficient C_n (bands whose densities
+    barely vary with q).
     Where the bands give per-band factor bases V_n, C_n is taken in them (k_n × k_n; see
     :func:`_top_eigenpairs`): the same computation as a point of :func:`solve_tc_many`.
     """
@@ -302,11 +303,14 @@ def solve_tc(
 #: rank-deficient kernel matrix defined: C_n + jitter · tr(C_n)/rank · 1.
 _JITTER = 1e-13
 
-#: Per point, the columns k: of a band's Cholesky factor L̂_n are dropped from H when
-#: ‖L̂_n[k:, k:]‖_F² ≤ this × the point's largest kernel-matrix diagonal entry: the kernel
-#: matrix then changes by a positive semi-definite matrix at most that large, λ by ≲ 1e-14 of
-#: ‖g‖ × the largest kernel matrix (so by ~1e-14 relative near Tc, where λ ≈ 1; a λ ≪ 1, far
-#: below the floor, may change by more relative to itself).  Bands far from μ have nearly
+#: Per point, the columns k: of band n's Cholesky factor L̂_n are dropped from H when
+#: γ_n ‖L̂_n[k:, k:]‖_F² ≤ this × max_m γ_m max diag(Ĉ_m), γ_n = max_j |g_nj| (the band's
+#: largest coupling): band n's kernel matrix then changes by a positive semi-definite matrix at
+#: most that large, so the operator (g ⊗ 1)C changes by ≲ 1e-14 of its largest coupling-weighted
+#: block — ~1e-14 relative to λ near Tc, where λ ≈ 1 is of that size (a λ ≪ 1 far below the
+#: floor may change by more relative to itself).  Weighting by the couplings keeps the columns
+#: of a strongly coupled band whose kernel matrix is small beside a weakly coupled large one
+#: (a review's counter-example: unweighted, λ moved by 4.6e-10).  Bands far from μ have nearly
 #: singular K-weighted kernel matrices: 12 bands, H of ~46 instead of 65 rows.  (0 keeps every
 #: column.)
 _TAIL_RTOL = 1e-14
@@ -511,8 +515,12 @@ def _top_eigenpairs(
     # columns of L̂_n kept per point: all up to the first whose trailing block is negligible
     tails = _cholesky_tails(chol * (real[:, :, None] & real[:, None, :]))
     diag = np.where(real, np.diagonal(c, axis1=2, axis2=3), -np.inf)
-    scale = np.max(diag, axis=(1, 2))
-    kept = np.argmax(tails <= _TAIL_RTOL * scale[:, None, None], axis=2)
+    weight = np.max(np.abs(g), axis=2)  # (points, bands): γ_n = max_j |g_nj|
+    scale = np.max(weight * np.max(diag, axis=2), axis=1)  # max_m γ_m max diag Ĉ_m
+    unweighted = ~(scale > 0)  # all couplings 0: the kernel matrices alone decide
+    weight[unweighted] = 1.0
+    scale = np.where(unweighted, np.max(diag, axis=(1, 2)), scale)
+    kept = np.argmax(weight[:, :, None] * tails <= _TAIL_RTOL * scale[:, None, None], axis=2)
     keep = np.arange(m) < kept[:, :, None]  # (points, bands, m); never beyond k_n (tail 0)
     p_all = np.swapaxes(p_bands, 1, 2).reshape(n_p, -1, n_b * m)
     band_of = np.repeat(np.arange(n_b), m)  # band of each row of H
