@@ -103,3 +103,34 @@ def test_a_sigkilled_dask_map_leaves_no_process_and_resumes_to_the_uninterrupted
     assert set(stored.data_vars) == set(fresh.data_vars)
     for name in fresh.data_vars:
         assert stored[name].equals(fresh[name]), name
+
+
+def _chunk_or_fail(x: int) -> int:
+    time.sleep(2.0 if x == 0 else 0.0)  # chunk 0 is still running when the test cancels it
+    if x == 2:
+        raise ZeroDivisionError("chunk 2 failed")
+    return 10 * x
+
+
+@pytest.mark.slow
+def test_dask_map_reports_cancelled_and_failed_chunks():
+    """A chunk the cluster cancels (the client lost its scheduler) ends the run with the resume
+    advice, not a cancelled future passed on as a result; a chunk that raised re-raises."""
+    distributed = pytest.importorskip("dask.distributed")
+    from multigap.errors import WorkersLost
+    from multigap.sweep.executors import dask_map
+
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=3, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        run = dask_map(_chunk_or_fail, [0, 1], scheduler=client)
+        assert next(run) == (1, 10)
+        for key in list(client.futures):  # what Client._reconnect does to every future
+            distributed.Future(key, client).cancel()
+        with pytest.raises(WorkersLost, match=r"cancelled chunk 0.*run the same command again"):
+            next(run)
+        with pytest.raises(ZeroDivisionError, match="chunk 2 failed"):
+            list(dask_map(_chunk_or_fail, [1, 2], scheduler=client))

@@ -564,13 +564,21 @@ def dask_map(
         # one as_completed for the whole run: waiting on the pending set again and again made
         # the client's CPU and memory grow with (chunks)² (1959 chunks: 49 ms CPU per chunk and
         # 2.4 GiB in the calling process; 80 chunks: 9 ms)
-        finished = as_completed(futures, with_results=True)
+        finished = as_completed(futures, with_results=True, raise_errors=False)
         last_seen = polled = time.monotonic()
         while not finished.is_empty():
             batch = finished.next_batch(block=False)
             now = time.monotonic()
             if batch:
-                for fut, result in batch:
+                for fut, result in batch:  # in order: the finished chunks before a failure count
+                    if fut.status == "error":  # the task raised: as fut.result() would
+                        _, exc, tb = result
+                        raise exc.with_traceback(tb)
+                    if fut.status != "finished":  # cancelled: scheduler connection lost or reset
+                        raise WorkersLost(
+                            f"Dask cancelled chunk {index[fut.key]} ({result}); the finished "
+                            "chunks are kept: run the same command again to resume"
+                        )
                     yield index[fut.key], result
                     fut.release()  # the cluster may drop the result now
                 last_seen = now
