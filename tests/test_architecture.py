@@ -47,6 +47,7 @@ CORE = frozenset(
         "eliashberg",
         "stiffness",
         "crossover",
+        "_lazy",  # lazy public names of a package (PEP 562); standard library only
     }
 )
 #: Top-level modules (or packages) of the application layer.
