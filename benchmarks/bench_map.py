@@ -184,27 +184,14 @@ def adaptive(quick: bool) -> None:
 
 
 def subbands() -> None:
-    from multigap.model import Model, Numerics, Pairing, Superlattice
-    from multigap.presets import preset
+    from multigap.presets import many_subbands, preset
     from multigap.problem import cached_bands, pairing_problems
     from multigap.tc import solve_tc_many
-
-    def superlattice(n: int, wire: float) -> Model:
-        return Model(
-            name=f"SL{n}",
-            lattice=Superlattice.wire_spacer(
-                wire_width=wire, spacer_width=0.55, barrier=4160.0, wire_mass=1.0,
-                spacer_mass=0.5095722139164204,
-            ),
-            pairing=Pairing.from_couplings([0.10] * (n - 1) + [0.25], 0.02, omega0=330.0),
-            active_band=n,
-            numerics=Numerics(n_z=48),
-        )  # fmt: skip
 
     costs = {}
     for label, model in (
         ("3 bands (model A)", preset("A")),
-        ("12 bands (wire 3.4 nm, n_z 48)", superlattice(12, 3.4)),
+        ("12 bands (wire 3.4 nm, n_z 48)", many_subbands(12, 3.4)),
     ):
         bands = cached_bands(model)
         problems = pairing_problems(model, list(np.linspace(-1.0, 2.0, 100)), g=0.4, bands=bands)

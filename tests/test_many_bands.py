@@ -16,8 +16,8 @@ import pytest
 import multigap.tc as tc_module
 from multigap.bands import KronigPenneyBands
 from multigap.constants import KB
-from multigap.model import Model, Numerics, Pairing, Superlattice
-from multigap.presets import preset
+from multigap.model import Model
+from multigap.presets import many_subbands, preset
 from multigap.problem import cached_bands, pairing_problems
 from multigap.tabulated import TabulatedBands
 from multigap.tc import leading_eigenvalue, solve_tc, solve_tc_many
@@ -27,22 +27,9 @@ from tolerances import REDUCED_BASIS_RTOL, TAIL_TRUNCATION_LAMBDA_RTOL, TAIL_TRU
 ETAS = [-0.8, -0.3, 0.0, 0.4, 1.0, 1.6]
 
 
-def superlattice(n_bands: int, wire: float) -> Model:
-    """Model A's spacer with a wider wire, so that band n_bands is the active one (g = 0.25)."""
-    return Model(
-        name=f"SL{n_bands}",
-        lattice=Superlattice.wire_spacer(
-            wire_width=wire, spacer_width=0.55, barrier=4160.0, wire_mass=1.0, spacer_mass=0.5095722139164204
-        ),
-        pairing=Pairing.from_couplings([0.10] * (n_bands - 1) + [0.25], 0.02, omega0=330.0),
-        active_band=n_bands,
-        numerics=Numerics(n_z=48),
-    )
-
-
 @pytest.fixture(scope="module", params=["A", "SL12"])
 def model(request) -> Model:
-    return preset("A") if request.param == "A" else superlattice(12, 3.4)
+    return preset("A") if request.param == "A" else many_subbands(12, 3.4)
 
 
 def _full_space(model: Model) -> TabulatedBands:
@@ -82,7 +69,7 @@ def test_reduced_basis_gap_shape_equals_the_whole_factor_space(model):
 
 
 def test_many_band_batch_gives_the_bits_of_single_solves():
-    model = superlattice(12, 3.4)
+    model = many_subbands(12, 3.4)
     problems = pairing_problems(model, ETAS, g=0.4, bands=cached_bands(model))
     guesses = [None, 3.0, None, 1.0, None, None]
     batch = solve_tc_many(problems, guesses=guesses)

@@ -14,12 +14,13 @@ import os
 from pathlib import Path
 
 from .errors import ModelError
-from .model import MAX_MODEL_FILE_BYTES, Model, Pairing, Superlattice, load_model
+from .model import MAX_MODEL_FILE_BYTES, Model, Numerics, Pairing, Superlattice, load_model
 
 __all__ = [
     "PRESETS",
     "preset",
     "uncalibrated",
+    "many_subbands",
     "TARGET_WIDTH",
     "DEFAULT_G",
     "MAX_MODEL_FILE_BYTES",
@@ -46,11 +47,48 @@ def uncalibrated(name: str, spacer_mass: float = 1.0) -> Model:
         raise ModelError(f"model = {name!r}: unknown preset (known: {', '.join(PRESETS)})")
     return Model(
         name=name,
-        lattice=Superlattice.wire_spacer(
-            wire_width=0.85, spacer_width=0.55, barrier=4160.0, wire_mass=1.0, spacer_mass=spacer_mass
-        ),
+        lattice=_lattice(0.85, spacer_mass),
         pairing=Pairing.from_couplings([0.10, 0.10, DEFAULT_G[name]], 0.02, omega0=_OMEGA0[name]),
         active_band=3,
+    )
+
+
+def _lattice(wire_width: float, spacer_mass: float) -> Superlattice:
+    """The presets' superlattice: a wire of width ``wire_width`` (nm), their spacer."""
+    return Superlattice.wire_spacer(
+        wire_width=wire_width, spacer_width=0.55, barrier=4160.0, wire_mass=1.0, spacer_mass=spacer_mass
+    )
+
+
+def many_subbands(n_bands: int, wire_width: float, n_z: int = 48) -> Model:
+    """Model A with a wider wire, so that band ``n_bands`` is the active one: many subbands.
+
+    Model A's spacer, couplings g_nn = 0.10 below the active band, g = 0.25 on it, interband
+    0.02, ω₀ = 330 meV; the wire must be wide enough to hold ``n_bands`` subbands below the
+    barrier (3.4 nm for 12).  Such models need more z nodes than the presets (``n_z`` = 48:
+    at 24 the active band's Tc of the 12-band model is off by up to 119 %).
+
+    Parameters
+    ----------
+    n_bands : int
+        Number of subbands; the top one is active.
+    wire_width : float
+        Wire (well) width L, nm.
+    n_z : int
+        z nodes per layer of the overlap integrals.
+
+    Examples
+    --------
+    >>> m = many_subbands(12, 3.4)
+    >>> m.active_band, m.numerics.n_z
+    (12, 48)
+    """
+    return Model(
+        name=f"SL{n_bands}",
+        lattice=_lattice(wire_width, _SPACER_MASS["A"]),
+        pairing=Pairing.from_couplings([0.10] * (n_bands - 1) + [DEFAULT_G["A"]], 0.02, omega0=_OMEGA0["A"]),
+        active_band=n_bands,
+        numerics=Numerics(n_z=n_z),
     )
 
 
