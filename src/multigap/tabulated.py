@@ -152,8 +152,8 @@ class TabulatedBands:
         return np.cos(np.outer(theta, np.arange(j))) @ coef
 
     def _basis(self, q: ArrayLike) -> NDArray[np.float64]:
-        q = np.atleast_1d(np.asarray(q, dtype=float))
-        return np.cos(np.outer(q * self.period, np.arange(self.n_cheb)))
+        """T_j(cos qd), one row per q (the recurrence of :meth:`_chebyshev_basis`, transposed)."""
+        return self._chebyshev_basis(np.atleast_1d(np.asarray(q, dtype=float))).T
 
     @property
     def band_edges(self) -> NDArray[np.float64]:
